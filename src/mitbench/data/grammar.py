@@ -1,0 +1,109 @@
+"""σ70 promoter grammar: the standard 100-bp layout, motifs, and seeded sampling primitives.
+
+Every generator (benchmark, probes, synthetic training data) builds sequences from these
+functions with a ``numpy.random.Generator`` (PCG64), so one seed gives the same bytes on any
+machine. Coordinates are 0-based half-open (see :mod:`mitbench.data.records`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+CONSENSUS_35 = "TTGACA"
+CONSENSUS_10 = "TATAAT"
+BROKEN_10 = "TGTAAT"  # A->G at the critical second position of the −10 hexamer
+EXT10 = "TGT"  # extended −10 (TGn) immediately upstream of the −10 box
+UP_CONSENSUS = "AAAAAARNR"  # proximal UP element, IUPAC
+
+IUPAC: dict[str, str] = {
+    "A": "A", "C": "C", "G": "G", "T": "T",
+    "R": "AG", "Y": "CT", "S": "CG", "W": "AT", "K": "GT", "M": "AC",
+    "B": "CGT", "D": "AGT", "H": "ACT", "V": "ACG", "N": "ACGT",
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Positions of the σ70 elements in a designed sequence (paper Appendix A.1 defaults).
+
+    Parameters
+    ----------
+    length : int
+        Sequence length in bp.
+    up_start : int
+        First base of the 9-bp UP element (15–23 inclusive by default).
+    minus35_start : int
+        First base of the −35 hexamer (30–35).
+    spacer : int
+        Bases between the −35 and −10 hexamers (17: 36–52).
+    """
+
+    length: int = 100
+    up_start: int = 15
+    minus35_start: int = 30
+    spacer: int = 17
+
+    up_len: int = 9
+
+    @property
+    def up(self) -> tuple[int, int]:
+        return self.up_start, self.up_start + self.up_len
+
+    @property
+    def minus35(self) -> tuple[int, int]:
+        return self.minus35_start, self.minus35_start + 6
+
+    @property
+    def minus10_start(self) -> int:
+        return self.minus35_start + 6 + self.spacer
+
+    @property
+    def minus10(self) -> tuple[int, int]:
+        return self.minus10_start, self.minus10_start + 6
+
+    @property
+    def ext10(self) -> tuple[int, int]:
+        return self.minus10_start - 3, self.minus10_start
+
+
+STANDARD = Layout()
+
+
+def background(rng: np.random.Generator, n: int, at: float = 0.55) -> str:
+    """Random background of ``n`` bp with exactly ``round(at * n)`` A/T bases.
+
+    A vs T and G vs C are chosen with equal probability; positions are then permuted.
+    """
+    if not 0.0 <= at <= 1.0:
+        raise ValueError(f"AT fraction must be in [0, 1], got {at}")
+    n_at = int(round(at * n))
+    at_bases = rng.choice(np.array(list("AT")), size=n_at)
+    gc_bases = rng.choice(np.array(list("GC")), size=n - n_at)
+    bases = np.concatenate([at_bases, gc_bases])
+    rng.shuffle(bases)
+    return "".join(bases.tolist())
+
+
+def resolve_iupac(rng: np.random.Generator, pattern: str) -> str:
+    """Draw one concrete sequence from an IUPAC pattern, uniformly per position."""
+    out = []
+    for i, code in enumerate(pattern.upper()):
+        choices = IUPAC.get(code)
+        if choices is None:
+            raise ValueError(f"IUPAC pattern {pattern!r}: unknown code {code!r} at position {i}")
+        out.append(choices[rng.integers(len(choices))] if len(choices) > 1 else choices)
+    return "".join(out)
+
+
+def place(seq: str, start: int, motif: str) -> str:
+    """Overwrite ``seq[start:start+len(motif)]`` with ``motif``; the length is unchanged."""
+    end = start + len(motif)
+    if start < 0 or end > len(seq):
+        raise ValueError(f"motif {motif!r} at {start}..{end} does not fit a {len(seq)}-bp sequence")
+    return seq[:start] + motif + seq[end:]
+
+
+def at_fraction(seq: str) -> float:
+    """Fraction of A/T bases."""
+    return (seq.count("A") + seq.count("T")) / len(seq) if seq else 0.0

@@ -1,0 +1,49 @@
+"""Experiment loggers. W&B runs offline unless the user opts in, and never prompts."""
+from __future__ import annotations
+
+import logging
+import os
+
+from lightning.pytorch.loggers import WandbLogger
+
+log = logging.getLogger(__name__)
+
+
+def quiet_wandb_defaults() -> None:
+    """Environment defaults so W&B can never block a run: offline, silent, no console capture."""
+    os.environ.setdefault("WANDB_MODE", "offline")
+    os.environ.setdefault("WANDB_SILENT", "true")
+    os.environ.setdefault("WANDB_CONSOLE", "off")
+
+
+def _has_credentials() -> bool:
+    if os.environ.get("WANDB_API_KEY"):
+        return True
+    netrc = os.path.expanduser("~/.netrc")
+    return os.path.exists(netrc) and "api.wandb.ai" in open(netrc).read()
+
+
+def wandb_logger(project: str, save_dir: str, name: str | None = None, mode: str | None = None,
+                 **kwargs) -> WandbLogger:
+    """A ``WandbLogger`` that cannot prompt.
+
+    Parameters
+    ----------
+    project : str
+        W&B project.
+    save_dir : str
+        Where the offline run directory is written (the run's output dir).
+    name : str, optional
+        Run name.
+    mode : {"offline", "online", "disabled"}, optional
+        Defaults to ``$WANDB_MODE``, else ``"offline"``. ``"online"`` without credentials falls
+        back to offline with a warning instead of asking for a key.
+    """
+    quiet_wandb_defaults()
+    mode = mode or os.environ.get("WANDB_MODE", "offline")
+    if mode == "online" and not _has_credentials():
+        log.warning("WANDB_MODE=online but no W&B credentials found; logging offline instead")
+        mode = "offline"
+    os.makedirs(save_dir, exist_ok=True)
+    return WandbLogger(project=project, name=name, save_dir=save_dir, mode=mode,
+                       offline=(mode != "online"), **kwargs)

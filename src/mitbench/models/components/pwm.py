@@ -1,0 +1,98 @@
+"""Position weight matrices and the tensor primitives every biophysical component uses.
+
+Tensors: a batch of one-hot sequences ``x`` has shape ``(B, L, 4)``, dtype float64, channel
+order A, C, G, T. A PWM ``w`` has shape ``(W, 4)`` (log-odds, higher = favoured).
+The paper's hand-set matrices (MIT Appendix C.1) are given here as initial values.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import Tensor
+
+BASES = "ACGT"
+_INDEX = {b: i for i, b in enumerate(BASES)}
+
+
+def _matrix(rows: Sequence[dict[str, float]]) -> list[list[float]]:
+    return [[row[b] for b in BASES] for row in rows]
+
+
+# Paper's log-odds values, ACGT columns.
+PAPER_MINUS35 = _matrix([
+    {"T": 1.5, "A": -0.5, "C": -1.5, "G": -1.5},
+    {"T": 1.5, "A": -0.5, "C": -1.5, "G": -1.5},
+    {"G": 1.5, "A": -0.5, "T": -1.0, "C": -1.5},
+    {"A": 1.5, "T": -0.3, "G": -1.5, "C": -1.5},
+    {"C": 1.5, "A": -0.5, "T": -1.0, "G": -1.5},
+    {"A": 1.5, "T": -0.3, "G": -1.5, "C": -1.5},
+])
+PAPER_MINUS10 = _matrix([
+    {"T": 1.5, "A": -0.3, "C": -2.0, "G": -2.0},
+    {"A": 2.0, "T": -0.5, "G": -2.5, "C": -2.5},
+    {"T": 1.5, "A": -0.5, "C": -1.5, "G": -2.0},
+    {"A": 1.5, "T": -0.3, "G": -1.5, "C": -2.0},
+    {"A": 1.5, "T": -0.3, "G": -1.5, "C": -1.5},
+    {"T": 1.5, "A": -0.3, "C": -1.5, "G": -2.0},
+])
+PAPER_UP = _matrix(
+    [{"A": 1.0, "T": 0.5, "G": -1.0, "C": -1.0}] * 5
+    + [
+        {"A": 0.5, "T": 0.5, "G": -0.5, "C": -0.5},
+        {"A": 0.5, "G": 0.5, "T": -0.5, "C": -0.5},
+        {"A": 0.5, "T": 0.5, "G": -0.5, "C": -0.5},
+        {"A": 0.5, "G": 0.5, "T": -0.5, "C": -0.5},
+    ]
+)
+PAPER_EXT10 = _matrix([
+    {"T": 1.5, "A": -0.5, "C": -1.5, "G": -1.5},
+    {"G": 1.5, "A": -1.0, "T": -1.0, "C": -1.5},
+    {"A": 0.3, "T": 0.3, "G": 0.3, "C": 0.3},
+])
+
+
+def one_hot(sequences: Sequence[str], dtype: torch.dtype = torch.float64) -> Tensor:
+    """Encode equal-length ACGT strings as ``(B, L, 4)`` one-hot.
+
+    Raises
+    ------
+    ValueError
+        If lengths differ or a character is not A/C/G/T.
+    """
+    if not sequences:
+        return torch.zeros(0, 0, 4, dtype=dtype)
+    length = len(sequences[0])
+    codes = torch.empty(len(sequences), length, dtype=torch.long)
+    for i, s in enumerate(sequences):
+        if len(s) != length:
+            raise ValueError(f"sequence #{i} has length {len(s)}, expected {length} (one batch, one length)")
+        try:
+            codes[i] = torch.tensor([_INDEX[c] for c in s], dtype=torch.long)
+        except KeyError as err:
+            raise ValueError(f"sequence #{i}: character {err.args[0]!r} is not A/C/G/T") from None
+    return torch.nn.functional.one_hot(codes, 4).to(dtype)
+
+
+def reverse_complement_onehot(x: Tensor) -> Tensor:
+    """Reverse complement of ``(B, L, 4)`` one-hot (ACGT order makes it a double flip)."""
+    return x.flip(1).flip(2)
+
+
+def pwm_at(x: Tensor, weight: Tensor, start: int) -> Tensor:
+    """Score ``weight`` (W, 4) placed at ``start`` in every sequence: ``(B,)``.
+
+    A window reaching past either end is scored only on the bases inside the sequence.
+    """
+    width = weight.shape[0]
+    lo, hi = max(start, 0), min(start + width, x.shape[1])
+    if lo >= hi:
+        return x.new_zeros(x.shape[0])
+    return (x[:, lo:hi, :] * weight[lo - start: hi - start]).sum(dim=(1, 2))
+
+
+def pwm_scan(x: Tensor, weight: Tensor) -> Tensor:
+    """Score ``weight`` at every start position: ``(B, L - W + 1)``."""
+    width = weight.shape[0]
+    windows = x.unfold(1, width, 1)  # (B, L-W+1, 4, W)
+    return torch.einsum("bpcw,wc->bp", windows, weight)
