@@ -19,6 +19,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from mitbench.data.records import records_to_frame
 from mitbench.models.writer import ScoreWriter, merge_shards
+from mitbench.loggers import log_run
 from mitbench.outputs import StagedOutput, write_json
 
 log = logging.getLogger(__name__)
@@ -78,10 +79,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         figures = suite.figures(table, metrics, stage.path)
         (stage.path / "report.md").write_text(_report(suite, model, table, metrics, figures, stage.path))
 
-    for lg in loggers:
-        lg.log_hyperparams(OmegaConf.to_container(cfg, resolve=False))
-        lg.log_metrics({k: v for k, v in metrics.items() if isinstance(v, (int, float))})
-        lg.finalize("success")
+    log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics)
     print(format_metrics(metrics))
     log.info("outputs written to %s", out_dir)
     return metrics

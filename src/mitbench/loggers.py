@@ -47,3 +47,17 @@ def wandb_logger(project: str, save_dir: str, name: str | None = None, mode: str
     os.makedirs(save_dir, exist_ok=True)
     return WandbLogger(project=project, name=name, save_dir=save_dir, mode=mode,
                        offline=(mode != "online"), **kwargs)
+
+
+def log_run(loggers: list, hparams: dict, metrics: dict) -> None:
+    """Log hyper-parameters and numeric metrics to every logger, then close each run.
+
+    W&B runs are finished explicitly so that the jobs of a multirun never share one run.
+    """
+    numeric = {k: v for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    for lg in loggers:
+        lg.log_hyperparams(hparams)
+        lg.log_metrics(numeric)
+        lg.finalize("success")
+        if isinstance(lg, WandbLogger):
+            lg.experiment.finish()
