@@ -1,0 +1,236 @@
+"""Probe summaries: pure functions of a scores table, returning flat dicts.
+
+Every function takes the rows of one probe (a pandas DataFrame with at least ``score`` float64,
+higher = more likely/active, plus the probe's meta columns) and returns ``{key: float}``.
+Paired quantities join conditions on ``group`` (conditions built on one shared background).
+Differences are always *condition minus reference*, in the scorer's own units; accuracies are
+the fraction of groups in which the condition scores strictly higher, ties counting 1/2.
+Undefined quantities (constant scores, zero denominators) are NaN.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def paired(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Scores as a (groups × conditions) table: rows ``group``, columns the values of ``column``."""
+    return table.pivot(index="group", columns=column, values="score")
+
+
+def accuracy(diff: Iterable[float]) -> float:
+    """Fraction of ``diff > 0`` with ties (``diff == 0``) counting 1/2; NaN when empty."""
+    d = np.asarray(list(diff), dtype=np.float64)
+    d = d[~np.isnan(d)]
+    return float(((d > 0).sum() + 0.5 * (d == 0).sum()) / d.size) if d.size else math.nan
+
+
+def mean(values: Iterable[float]) -> float:
+    v = np.asarray(list(values), dtype=np.float64)
+    v = v[~np.isnan(v)]
+    return float(v.mean()) if v.size else math.nan
+
+
+def pearson(x: Iterable[float], y: Iterable[float]) -> tuple[float, float]:
+    """``scipy.stats.pearsonr`` (r, two-sided p); (NaN, NaN) when either input is constant."""
+    x, y = np.asarray(list(x), float), np.asarray(list(y), float)
+    if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return math.nan, math.nan
+    res = stats.pearsonr(x, y)
+    return float(res[0]), float(res[1])
+
+
+def at_titration(table: pd.DataFrame) -> dict[str, float]:
+    """AT-titration summary.
+
+    Columns used: ``at_fraction`` (measured A/T fraction, 0–1), ``variant`` (intact/broken/
+    compensated), ``group``, ``score``.
+
+    Returns
+    -------
+    dict
+        ``at_pearson_r``/``at_pearson_p``: Pearson r (and p) of score vs AT fraction over all rows;
+        ``at_pearson_r_<variant>``: the same within a variant; ``at_slope_per_10pct``: OLS slope
+        of score on AT fraction × 0.1 (score change per +10 percentage points A/T), all rows;
+        ``at_delta_<v>_minus_broken`` and ``at_acc_<v>_gt_broken`` for v in intact/compensated:
+        paired difference at identical AT content (mean over groups) and its accuracy.
+    """
+    out: dict[str, float] = {}
+    out["at_pearson_r"], out["at_pearson_p"] = pearson(table["at_fraction"], table["score"])
+    for variant, rows in table.groupby("variant", sort=False):
+        out[f"at_pearson_r_{variant}"] = pearson(rows["at_fraction"], rows["score"])[0]
+    x, y = table["at_fraction"].to_numpy(float), table["score"].to_numpy(float)
+    out["at_slope_per_10pct"] = (float(np.polyfit(x, y, 1)[0]) * 0.1 if np.ptp(x) > 0 else math.nan)
+    wide = paired(table, "variant")
+    for v in ("intact", "compensated"):
+        if v in wide and "broken" in wide:
+            d = wide[v] - wide["broken"]
+            out[f"at_delta_{v}_minus_broken"], out[f"at_acc_{v}_gt_broken"] = mean(d), accuracy(d)
+    return out
+
+
+def up_sweep(table: pd.DataFrame, correct: int = 15) -> dict[str, Any]:
+    """UP positional-sweep summary.
+
+    Columns used: ``condition`` (``p<pos>`` or ``none``), ``up_position`` (int; NaN for none),
+    ``overlaps`` (``none`` when the UP window is clear of −35/ext −10/−10), ``group``, ``score``.
+
+    Returns
+    -------
+    dict
+        ``up_delta_wrong_minus_correct``: mean over groups of (mean score over clear wrong
+        positions − score with UP at ``correct``); ``up_delta_none_minus_correct``: mean over
+        groups of (score without UP − score with UP at ``correct``); ``up_acc_correct_gt_wrong``
+        (over all group × clear wrong position pairs) and ``up_acc_correct_gt_none``;
+        ``up_peak_position``: clear position (or ``correct``) with the highest mean score (NaN
+        when they all tie);
+        ``up_mean_<condition>``: mean score per condition; ``up_n_clear_wrong``: positions used.
+    """
+    wide = paired(table, "condition")
+    ref = f"p{correct}"
+    if ref not in wide:
+        raise ValueError(f"UP sweep table has no condition {ref!r} (UP at the correct position)")
+    cond = table.drop_duplicates("condition").set_index("condition")
+    clear = [c for c in wide.columns if c not in (ref, "none") and cond.loc[c, "overlaps"] == "none"]
+    out: dict[str, Any] = {}
+    wrong = wide[clear].sub(wide[ref], axis=0)
+    out["up_delta_wrong_minus_correct"] = mean(wrong.mean(axis=1)) if clear else math.nan
+    out["up_acc_correct_gt_wrong"] = accuracy(-wrong.to_numpy().ravel()) if clear else math.nan
+    if "none" in wide:
+        d = wide["none"] - wide[ref]
+        out["up_delta_none_minus_correct"], out["up_acc_correct_gt_none"] = mean(d), accuracy(-d)
+    means = wide.mean(axis=0)
+    candidates = means[[ref, *clear]]
+    out["up_peak_position"] = (math.nan if np.ptp(candidates.to_numpy()) == 0
+                               else int(cond.loc[candidates.idxmax(), "up_position"]))
+    out["up_n_clear_wrong"] = len(clear)
+    out.update({f"up_mean_{c}": float(means[c]) for c in wide.columns})
+    return out
+
+
+def spacing(table: pd.DataFrame, optimal: int = 17) -> dict[str, Any]:
+    """Spacer-length summary.
+
+    Columns used: ``spacing`` (bp between −35 and −10 hexamers), ``group``, ``score``.
+
+    Returns
+    -------
+    dict
+        ``spacing_peak``: spacing with the highest mean score (smallest on ties; NaN for a
+        flat curve);
+        ``spacing_effect``: mean over groups of (score at ``optimal`` − mean score at the other
+        spacings); ``spacing_acc_optimal_is_max``: fraction of groups whose best spacing is
+        ``optimal`` (ties shared); ``spacing_range``: max − min of the mean curve;
+        ``spacing_mean_s<s>``: the mean curve.
+    """
+    wide = paired(table, "spacing").sort_index(axis=1)
+    means = wide.mean(axis=0)
+    flat = np.ptp(means.to_numpy()) == 0
+    out: dict[str, Any] = {"spacing_peak": math.nan if flat else int(means.idxmax())}
+    if optimal in wide:
+        others = wide.drop(columns=optimal)
+        out["spacing_effect"] = mean(wide[optimal] - others.mean(axis=1))
+        best = wide.to_numpy() == wide.max(axis=1).to_numpy()[:, None]
+        col = list(wide.columns).index(optimal)
+        out["spacing_acc_optimal_is_max"] = float((best[:, col] / best.sum(axis=1)).mean())
+    out["spacing_range"] = float(means.max() - means.min())
+    out.update({f"spacing_mean_s{int(s)}": float(v) for s, v in means.items()})
+    return out
+
+
+STRAND_CONTROLS = ("rc_in_place", "full_rc", "scrambled")
+
+
+def strand(table: pd.DataFrame) -> dict[str, float]:
+    """Strand/orientation summary.
+
+    Columns used: ``condition`` (forward, rc_in_place, full_rc, scrambled), ``group``, ``score``.
+
+    Returns
+    -------
+    dict
+        ``strand_accuracy``: fraction of groups with score(forward) > score(rc_in_place), i.e.
+        motifs read in the right orientation beat their reverse complements in place;
+        ``strand_acc_forward_gt_<c>`` and ``strand_delta_forward_minus_<c>`` (mean paired
+        difference) for every control c; ``strand_mean_<condition>``.
+    """
+    wide = paired(table, "condition")
+    out: dict[str, float] = {}
+    for c in STRAND_CONTROLS:
+        if c in wide and "forward" in wide:
+            d = wide["forward"] - wide[c]
+            out[f"strand_delta_forward_minus_{c}"], out[f"strand_acc_forward_gt_{c}"] = mean(d), accuracy(d)
+    out["strand_accuracy"] = out.get("strand_acc_forward_gt_rc_in_place", math.nan)
+    out.update({f"strand_mean_{c}": float(v) for c, v in wide.mean(axis=0).items()})
+    return out
+
+
+def ablation(table: pd.DataFrame, prefix: str, reference: str) -> dict[str, float]:
+    """Appendix J ablation summary: per ``level``, each ``variant`` against ``reference``.
+
+    Columns used: ``level`` (ablation setting, e.g. ``len50``), ``variant``, ``group``, ``score``.
+
+    Returns
+    -------
+    dict
+        ``<prefix>_<level>_delta_<v>_minus_<reference>``: mean paired difference;
+        ``<prefix>_<level>_acc_<v>_gt_<reference>``: its accuracy;
+        ``<prefix>_<level>_mean_<v>``: mean score (reference included).
+    """
+    out: dict[str, float] = {}
+    for level, rows in table.groupby("level", sort=False):
+        wide = paired(rows, "variant")
+        if reference not in wide:
+            raise ValueError(f"{prefix}: level {level!r} has no reference variant {reference!r}")
+        for v in wide.columns:
+            out[f"{prefix}_{level}_mean_{v}"] = float(wide[v].mean())
+            if v != reference:
+                d = wide[v] - wide[reference]
+                out[f"{prefix}_{level}_delta_{v}_minus_{reference}"] = mean(d)
+                out[f"{prefix}_{level}_acc_{v}_gt_{reference}"] = accuracy(d)
+    return out
+
+
+#: (effect key, metric it is read from, sign) — see :func:`effect_hierarchy`.
+EFFECTS = (
+    ("at", "at_slope_per_10pct", 1.0),
+    ("motif", "at_delta_intact_minus_broken", 1.0),
+    ("compensation", "at_delta_compensated_minus_broken", 1.0),
+    ("up_presence", "up_delta_none_minus_correct", -1.0),
+    ("spacing", "spacing_effect", 1.0),
+    ("strand", "strand_delta_forward_minus_rc_in_place", 1.0),
+)
+
+
+def effect_hierarchy(metrics: dict[str, Any]) -> dict[str, float]:
+    """Effect sizes in score units and each divided by the positional effect (paper App. D).
+
+    Effects (each a mean over paired groups, score units, positive = the mechanistically
+    expected direction):
+
+    - ``positional`` = −``up_delta_wrong_minus_correct``: UP at 15 minus UP at clear wrong
+      positions, same bases (exact permutation) — the pure position effect;
+    - ``at`` = ``at_slope_per_10pct``: score change per +10 pp background A/T;
+    - ``motif`` = intact − broken −10 at identical AT; ``compensation`` = compensated − broken
+      at identical AT (UP + ext −10 arrangement, composition matched);
+    - ``up_presence`` = UP at 15 minus no UP (composition differs: the UP is A/T rich);
+    - ``spacing`` = 17-bp spacer minus the other spacers (same bases);
+    - ``strand`` = forward minus motifs reverse-complemented in place (same bases).
+
+    Returns
+    -------
+    dict
+        ``hier_effect_<name>`` and ``hier_<name>_over_positional`` (NaN when the positional
+        effect is 0 or missing). A composition-only scorer has positional = 0.
+    """
+    pos = 0.0 - float(metrics.get("up_delta_wrong_minus_correct", math.nan))
+    out = {"hier_effect_positional": pos}
+    for name, key, sign in EFFECTS:
+        e = sign * float(metrics.get(key, math.nan))
+        out[f"hier_effect_{name}"] = e
+        out[f"hier_{name}_over_positional"] = e / pos if pos and math.isfinite(pos) else math.nan
+    return out

@@ -1,0 +1,127 @@
+"""Probe summaries on synthetic score tables with known answers, and on the paper's scores."""
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from conftest import shared_path
+from mitbench.data.probes import ATTitration, SpacingProbe, StrandProbe, UPSweep
+from mitbench.data.records import records_to_frame
+from mitbench.metrics import probes as mp
+
+
+def scored(suite, fn):
+    table = records_to_frame(suite.records())
+    table["score"] = [float(fn(row)) for row in table.itertuples()]
+    return table
+
+
+def at_count(row):
+    return row.sequence.count("A") + row.sequence.count("T")
+
+
+def test_accuracy_counts_ties_half():
+    assert mp.accuracy([1.0, -1.0, 0.0, 2.0]) == pytest.approx(2.5 / 4)
+    assert math.isnan(mp.accuracy([]))
+
+
+def test_at_count_scorer_is_pure_composition():
+    m = mp.at_titration(scored(ATTitration("at", "1", 0, [0.3, 0.5, 0.8], 5), at_count))
+    assert m["at_pearson_r"] == pytest.approx(1.0) and m["at_pearson_r_compensated"] == pytest.approx(1.0)
+    assert m["at_slope_per_10pct"] == pytest.approx(10.0)  # 100 bp: +10 pp A/T = +10 A/T bases
+    assert m["at_delta_compensated_minus_broken"] == 0.0 and m["at_acc_compensated_gt_broken"] == 0.5
+    assert m["at_delta_intact_minus_broken"] == 0.0
+
+
+def test_motif_reader_at_titration():
+    m = mp.at_titration(scored(ATTitration("at", "1", 0, [0.4, 0.6], 5),
+                               lambda r: 2.0 * (r.variant == "intact") + (r.variant == "compensated")))
+    assert m["at_delta_intact_minus_broken"] == 2.0 and m["at_acc_intact_gt_broken"] == 1.0
+    assert m["at_delta_compensated_minus_broken"] == 1.0 and math.isnan(m["at_pearson_r_intact"])
+
+
+def test_up_sweep_position_reader_and_composition_reader():
+    suite = UPSweep("up", "1", 0, [0, 5, 10, 15, 20, 25, 45, 60, 80], True, 6, 0.55)
+    m = mp.up_sweep(scored(suite, lambda r: float(r.condition == "p15")))
+    assert m["up_delta_wrong_minus_correct"] == -1.0 and m["up_delta_none_minus_correct"] == -1.0
+    assert m["up_acc_correct_gt_wrong"] == 1.0 and m["up_acc_correct_gt_none"] == 1.0
+    assert m["up_peak_position"] == 15 and m["up_n_clear_wrong"] == 6  # 25 and 45 hit motifs
+    c = mp.up_sweep(scored(suite, at_count))
+    assert c["up_delta_wrong_minus_correct"] == 0.0 and c["up_acc_correct_gt_wrong"] == 0.5
+    assert math.isnan(c["up_peak_position"])
+    table = scored(suite, at_count)
+    none, p15 = (table[table.condition == k].set_index("group") for k in ("none", "p15"))
+    expected = (none.sequence.map(lambda s: sum(c in "AT" for c in s[15:24]))
+                - p15.sequence.map(lambda s: sum(c in "AT" for c in s[15:24]))).mean()
+    assert c["up_delta_none_minus_correct"] == pytest.approx(expected)
+
+
+def test_spacing_peak_and_effect():
+    suite = SpacingProbe("sp", "1", 0, list(range(12, 26)), 4, 0.55)
+    m = mp.spacing(scored(suite, lambda r: -abs(r.spacing - 17)))
+    # other spacings are 1..5 below and 1..8 above 17: mean distance (15 + 36) / 13
+    assert m["spacing_peak"] == 17 and m["spacing_effect"] == pytest.approx(51 / 13)
+    assert m["spacing_acc_optimal_is_max"] == 1.0 and m["spacing_range"] == 8.0
+    flat = mp.spacing(scored(suite, at_count))
+    assert math.isnan(flat["spacing_peak"]) and flat["spacing_effect"] == 0.0
+
+
+def test_strand_accuracy():
+    suite = StrandProbe("st", "1", 0, 8, 0.55)
+    m = mp.strand(scored(suite, lambda r: float(r.condition == "forward")))
+    assert m["strand_accuracy"] == 1.0 and m["strand_delta_forward_minus_full_rc"] == 1.0
+    c = mp.strand(scored(suite, at_count))  # RC and shuffles keep A/T: all ties
+    assert c["strand_accuracy"] == 0.5 and c["strand_delta_forward_minus_scrambled"] == 0.0
+
+
+def test_ablation_golden():
+    t = pd.DataFrame({"level": ["a"] * 4 + ["b"] * 2, "variant": ["ref", "x", "ref", "x", "ref", "x"],
+                      "group": ["0", "0", "1", "1", "0", "0"], "score": [1.0, 3.0, 2.0, 1.0, 0.0, 0.0]})
+    m = mp.ablation(t, "abl", "ref")
+    assert m["abl_a_delta_x_minus_ref"] == 0.5 and m["abl_a_acc_x_gt_ref"] == 0.5
+    assert m["abl_b_acc_x_gt_ref"] == 0.5 and m["abl_a_mean_ref"] == 1.5
+
+
+def test_effect_hierarchy_golden():
+    m = mp.effect_hierarchy({"up_delta_wrong_minus_correct": -0.5, "at_slope_per_10pct": 4.0,
+                             "up_delta_none_minus_correct": -3.0, "spacing_effect": 0.25,
+                             "strand_delta_forward_minus_rc_in_place": -1.0})
+    assert m["hier_effect_positional"] == 0.5 and m["hier_at_over_positional"] == 8.0
+    assert m["hier_up_presence_over_positional"] == 6.0 and m["hier_spacing_over_positional"] == 0.5
+    assert m["hier_strand_over_positional"] == -2.0 and math.isnan(m["hier_motif_over_positional"])
+    assert math.isnan(mp.effect_hierarchy({"up_delta_wrong_minus_correct": 0.0})["hier_at_over_positional"])
+
+
+def _paper(name):
+    return json.loads(shared_path("mit_reference", "scores", f"{name}_results.json").read_text())
+
+
+def test_paper_hyenadna_probe_values_reproduce_reported_behaviour():
+    """HyenaDNA per-sequence log-likelihoods of the paper (groups = draw index, unpaired draws)."""
+    d = _paper("at_titration")
+    rows = [dict(at_fraction=int(lv) / 100, variant=v, group=f"{lv}_{i}", score=x)
+            for lv, per in d.items() if lv != "correlation" for v, o in per.items()
+            for i, x in enumerate(o["values"])]
+    at = mp.at_titration(pd.DataFrame(rows))
+    assert at["at_pearson_r"] == pytest.approx(d["correlation"], abs=1e-9)  # 0.7843, the paper's r
+    assert at["at_pearson_r"] > 0.5 and at["at_delta_intact_minus_broken"] < 0  # intact < broken
+    d = _paper("positional_sweep")
+    clear = {"0", "5", "10", "15", "20", "60", "70", "80", "none"}  # 25, 35, 45 overwrite motifs
+    rows = [dict(condition="none" if p == "none" else f"p{p}", up_position=None if p == "none" else int(p),
+                 overlaps="none" if p in clear else "motif", group=i, score=x)
+            for p, o in d.items() for i, x in enumerate(o["values"])]
+    up = mp.up_sweep(pd.DataFrame(rows))
+    assert up["up_delta_none_minus_correct"] == pytest.approx(-3.6998, abs=1e-3)
+    assert abs(up["up_delta_wrong_minus_correct"]) < 0.1  # position barely matters
+    d = _paper("spacing")
+    sp = mp.spacing(pd.DataFrame([dict(spacing=int(s), group=i, score=x)
+                                  for s, o in d.items() for i, x in enumerate(o["values"])]))
+    assert sp["spacing_peak"] == 14  # not 17
+    d = _paper("strand")
+    rename = {"reverse_in_place": "rc_in_place", "full_reverse": "full_rc"}
+    st = mp.strand(pd.DataFrame([dict(condition=rename.get(c, c), group=i, score=x)
+                                 for c, o in d.items() for i, x in enumerate(o["values"])]))
+    assert st["strand_delta_forward_minus_rc_in_place"] == pytest.approx(-0.9523, abs=1e-3)  # RC preferred
+    h = mp.effect_hierarchy({**at, **up, **sp, **st})
+    assert h["hier_up_presence_over_positional"] > 10 and h["hier_at_over_positional"] > 10
