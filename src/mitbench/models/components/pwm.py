@@ -96,3 +96,34 @@ def pwm_scan(x: Tensor, weight: Tensor) -> Tensor:
     width = weight.shape[0]
     windows = x.unfold(1, width, 1)  # (B, L-W+1, 4, W)
     return torch.einsum("bpcw,wc->bp", windows, weight)
+
+
+def smooth_max(scores: Tensor, dim: int, temperature: float = 0.0) -> Tensor:
+    """Maximum over ``dim``; ``temperature > 0`` gives ``T * logsumexp(scores / T)`` instead.
+
+    The hard max (``temperature == 0``) is differentiable almost everywhere (the gradient
+    goes to the arg-max); the soft form is smooth and exceeds the max by at most
+    ``T * log(n)`` for ``n`` entries. ``-inf`` entries are ignored by both.
+    """
+    if temperature <= 0:
+        return scores.amax(dim=dim)
+    return temperature * torch.logsumexp(scores / temperature, dim=dim)
+
+
+def soft_gate(value: Tensor, threshold: Tensor, temperature: float) -> Tensor:
+    """Smooth step ``sigmoid((value - threshold) / T)``: ~1 above ``threshold``, ~0 below.
+
+    Replaces the paper's hard ``if value > threshold`` so the score stays differentiable in
+    both ``value`` (hence the PWM weights) and ``threshold``.
+    """
+    return torch.sigmoid((value - threshold) / temperature)
+
+
+def scalar(value: float) -> torch.nn.Parameter:
+    """A learnable float64 scalar parameter."""
+    return torch.nn.Parameter(torch.tensor(float(value), dtype=torch.float64))
+
+
+def matrix(values: Sequence[Sequence[float]]) -> torch.nn.Parameter:
+    """A learnable float64 ``(W, 4)`` PWM parameter initialised to ``values``."""
+    return torch.nn.Parameter(torch.tensor(values, dtype=torch.float64))
