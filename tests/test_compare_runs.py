@@ -1,0 +1,91 @@
+"""compare_runs / write_comparison on hand-made metrics.json, and the Hydra multirun callback."""
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from mitbench.compare import compare_runs, finished_runs, write_comparison
+
+
+def _run_dir(root, name, suite="mit", **metrics):
+    d = root / name
+    (d / ".hydra").mkdir(parents=True)
+    (d / ".hydra" / "overrides.yaml").write_text(f"- model={name}\n")
+    (d / "metrics.json").write_text(json.dumps({"model": name, "suite": suite, "suite_version": "1",
+                                                "mode": "ll", "n_sequences": 650, **metrics}))
+    return d
+
+
+def test_compare_runs_bh_within_suite(tmp_path):
+    dirs = [_run_dir(tmp_path, "0_m_a", css=0.7, css_pvalue=0.01, scr=0.5, scr_pvalue=0.5),
+            _run_dir(tmp_path, "1_m_b", css=0.6, css_pvalue=0.04, scr=None, scr_pvalue=None),
+            _run_dir(tmp_path, "2_m_c", css=0.55, css_pvalue=0.03, scr=0.6, scr_pvalue=0.2),
+            _run_dir(tmp_path, "3_x_d", suite="other", css=0.9, css_pvalue=0.04)]
+    t = compare_runs(dirs)
+    assert t["run"].tolist() == ["0_m_a", "1_m_b", "2_m_c", "3_x_d"]
+    assert t["overrides"].tolist()[0] == "model=0_m_a"
+    # suite "mit": p = .01, .04, .03 -> BH .03, .04, .04; suite "other" alone -> .04
+    assert t["css_p_fdr"].tolist() == pytest.approx([0.03, 0.04, 0.04, 0.04])
+    # SCR: b has no p-value (null) -> NaN, family of 2: .5, .2 -> .5, .4
+    assert t["scr_p_fdr"].tolist()[0] == pytest.approx(0.5) and t["scr_p_fdr"].tolist()[2] == pytest.approx(0.4)
+    assert t["scr_p_fdr"].isna().tolist() == [False, True, False, True]
+    csv_path, md_path = write_comparison(t, tmp_path / "cmp")
+    back = pd.read_csv(csv_path)
+    assert back["css_p_fdr"].tolist() == pytest.approx([0.03, 0.04, 0.04, 0.04])
+    md = md_path.read_text()
+    assert "| 0_m_a | `model=0_m_a` | 0_m_a | mit v1 | 0.7 |" in md
+    assert finished_runs(tmp_path) == dirs
+    with pytest.raises(FileNotFoundError, match="no metrics.json"):
+        compare_runs([tmp_path / "cmp"])
+
+
+def test_callback_registered_and_writes_comparison_in_process(tmp_path):
+    """The callback hydra.callbacks.compare from conf/evaluate.yaml, fed a finished sweep dir."""
+    from hydra.utils import instantiate
+    from omegaconf import OmegaConf
+
+    from mitbench.compare import CompareCallback
+
+    node = OmegaConf.load(ROOT / "conf" / "evaluate.yaml").hydra.callbacks.compare
+    callback = instantiate(node)
+    assert isinstance(callback, CompareCallback)
+    sweep = tmp_path / "sweep"
+    _run_dir(sweep, "1_m_b", css=0.6, css_pvalue=0.04)
+    _run_dir(sweep, "0_m_a", css=0.7, css_pvalue=0.01)
+    (sweep / "2_m_failed").mkdir()  # a job without metrics.json is left out
+    callback.on_multirun_end(OmegaConf.create({"hydra": {"sweep": {"dir": str(sweep)}}}))
+    t = pd.read_csv(sweep / "comparison.csv")
+    assert t["run"].tolist() == ["0_m_a", "1_m_b"]
+    assert t["css_p_fdr"].tolist() == pytest.approx([0.02, 0.04])  # .01 * 2/1, .04 * 2/2
+    assert "| 1_m_b |" in (sweep / "comparison.md").read_text()
+
+
+@pytest.mark.slow
+def test_multirun_writes_comparison(tmp_path):
+    """``evaluate.py -m`` over two precomputed score files -> comparison.csv/.md in the sweep dir."""
+    seqs = tmp_path / "s.fasta"
+    seqs.write_text("".join(f">{c}{i} class={c} group={i}\n{s}\n" for c, s in (("D", "ACGT"), ("E", "AATT"))
+                            for i in range(6)))
+    files = []
+    for k, e in enumerate(([1] * 6, [1, 1, 1, 1, 1, -1])):
+        f = tmp_path / f"m{k}.json"
+        f.write_text(json.dumps({"D": [0] * 6, "E": e}))
+        files.append(str(f))
+    sweep = tmp_path / "sweep"
+    venv = ROOT / ".venv" / "bin" / "python"
+    cmd = [str(venv) if venv.exists() else sys.executable, "evaluate.py", "-m", "logger=none", "suite=external", f"suite.path={seqs}",
+           "model=precomputed", f"model.path={','.join(files)}", f"hydra.sweep.dir={sweep}"]
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "WANDB_MODE": "disabled"})
+    assert res.returncode == 0, res.stderr[-2000:]
+    t = pd.read_csv(sweep / "comparison.csv")
+    assert t["run"].tolist() == ["0_external_precomputed", "1_external_precomputed"]
+    assert t["css"].tolist() == pytest.approx([1.0, 5 / 6])
+    # exact binomial: 6/6 -> 1/64; 5/6 -> 7/64; BH over two: 2 * 1/64, 7/64
+    assert t["css_pvalue"].tolist() == pytest.approx([1 / 64, 7 / 64])
+    assert t["css_p_fdr"].tolist() == pytest.approx([2 / 64, 7 / 64])
+    assert (sweep / "comparison.md").read_text().startswith("# mitbench comparison")
