@@ -13,8 +13,8 @@ from mitbench.compare import compare_runs, finished_runs, write_comparison
 
 def _run_dir(root, name, suite="mit", **metrics):
     d = root / name
-    (d / ".hydra").mkdir(parents=True)
-    (d / ".hydra" / "overrides.yaml").write_text(f"- model={name}\n")
+    d.mkdir(parents=True)
+    (d / "overrides.yaml").write_text(f"- model={name}\n")
     (d / "metrics.json").write_text(json.dumps({"model": name, "suite": suite, "suite_version": "1",
                                                 "mode": "ll", "n_sequences": 650, **metrics}))
     return d

@@ -70,9 +70,9 @@ def compare_runs(dirs: Iterable[str | Path]):
 
 
 def _overrides(run_dir: Path) -> str:
-    """The job's command-line overrides (``.hydra/overrides.yaml``), space-joined; "" if none."""
-    path = run_dir / ".hydra" / "overrides.yaml"
-    if not path.is_file():
+    """The job's command-line overrides (``overrides.yaml`` written by evaluate), space-joined; "" if none."""
+    path = next((p for p in (run_dir / "overrides.yaml", run_dir / ".hydra" / "overrides.yaml") if p.is_file()), None)
+    if path is None:
         return ""
     from omegaconf import OmegaConf
 
