@@ -76,7 +76,7 @@ class Urtecho2019Suite(Suite):
         return summarize_measured(table, self.n_boot, self.boot_seed)
 
     def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
-        from mitbench.report.common import pyplot
+        from mitbench.report.common import pyplot, save_figure
 
         plt = pyplot()
         designed = table[table["up"].astype(str) != ""]
@@ -94,11 +94,7 @@ class Urtecho2019Suite(Suite):
             ax.set_xlabel(f"measured Δ log2 expression ({label})")
             ax.set_ylabel("model Δ score")
             ax.set_title(f"Δ Spearman {metrics.get(key + '_delta_spearman', float('nan')):.3f}", fontsize=9)
-        fig.tight_layout()
-        path = outdir / "urtecho_deltas.png"
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        return [path]
+        return [save_figure(fig, outdir / "urtecho_deltas.png", dpi=110)]
 
     def report(self, table: pd.DataFrame, metrics: dict[str, Any]) -> str:
         from mitbench.report.common import fmt, fmt_ci, markdown_table

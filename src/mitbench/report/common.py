@@ -62,6 +62,16 @@ def pyplot():
     return plt
 
 
+def save_figure(fig, path: Path, dpi: int = 120) -> Path:
+    """Lay out, write ``fig`` as PNG at ``path`` (parents created) and close it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    pyplot().close(fig)
+    return path
+
+
 def class_distribution_figure(table: pd.DataFrame, path: Path, title: str = "Scores by class",
                               order: Sequence[str] | None = None) -> Path:
     """Box plot with jittered points of ``score`` per class; writes PNG ``path``."""
@@ -80,12 +90,7 @@ def class_distribution_figure(table: pd.DataFrame, path: Path, title: str = "Sco
     ax.set_xlabel("class")
     ax.set_ylabel("score (higher = more likely)")
     ax.set_title(title)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def css_vs_mes_figure(points: pd.DataFrame, path: Path, title: str = "CSS vs MES") -> Path:
@@ -114,9 +119,4 @@ def css_vs_mes_figure(points: pd.DataFrame, path: Path, title: str = "CSS vs MES
     ax.set_ylabel("CSS (fraction E > D)")
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(title)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

@@ -6,6 +6,8 @@ from pathlib import Path
 import pandas as pd
 from torch import nn
 
+from mitbench.report.common import pyplot, save_figure
+
 BASES = list("ACGT")
 
 
@@ -26,9 +28,7 @@ def fitted_matrices(component: nn.Module) -> dict[str, pd.DataFrame]:
 def plot_logos(component: nn.Module, path: Path, title: str = "") -> Path:
     """One logomaker panel per fitted matrix (letters above 0 are favoured); PNG at ``path``."""
     import logomaker
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     mats = fitted_matrices(component)
     fig, axes = plt.subplots(len(mats) or 1, 1, figsize=(8, 1.8 * max(len(mats), 1)), squeeze=False)
@@ -37,18 +37,13 @@ def plot_logos(component: nn.Module, path: Path, title: str = "") -> Path:
         ax.set_ylabel(name)
         ax.axhline(0, color="k", lw=0.5)
     axes[0, 0].set_title(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=110)
 
 
 def plot_scatter(table: pd.DataFrame, path: Path, ylabel: str = "measured", title: str = "") -> Path:
     """Predicted vs measured for the ``val`` and ``test`` rows of ``table`` (columns split,
     prediction, target); PNG at ``path``."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(5, 5))
     for split, color in (("val", "tab:blue"), ("test", "tab:orange")):
@@ -61,7 +56,4 @@ def plot_scatter(table: pd.DataFrame, path: Path, ylabel: str = "measured", titl
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=110)

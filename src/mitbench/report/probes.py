@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from mitbench.metrics.probes import EFFECTS  # noqa: E402
+from mitbench.report.common import save_figure  # noqa: E402
 
 
 def _stats(part: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -25,12 +26,7 @@ def _stats(part: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out
 
 
-def _save(fig, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+_save = save_figure
 
 
 def curve(part: pd.DataFrame, x: str, hue: str | None, path: Path, *, title: str, xlabel: str,
