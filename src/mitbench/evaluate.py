@@ -15,6 +15,7 @@ from typing import Any
 
 import hydra
 import lightning as L
+import torch
 from omegaconf import DictConfig, OmegaConf
 
 from mitbench.data.records import records_to_frame
@@ -53,9 +54,14 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     loggers = build_loggers(cfg)
     trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[writer], logger=loggers or False)
     trainer.predict(model, datamodule=datamodule, return_predictions=False)
+    # sequences computed (not served from the score cache), summed over ranks; collective: all ranks call it
+    n_scored = int(trainer.strategy.reduce(
+        torch.tensor(float(model.n_scored), device=trainer.strategy.root_device), reduce_op="sum").item())
     trainer.strategy.barrier()
     if not trainer.is_global_zero:
         return {}
+    log.info("scored %d of %d sequences; %d served from the score cache", n_scored, len(records),
+             len(records) - n_scored)
 
     scores, mode = merge_shards(shard_dir)
     shutil.rmtree(shard_dir, ignore_errors=True)
@@ -67,7 +73,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
 
     metrics: dict[str, Any] = {
         "model": model.name, "mode": mode, "suite": suite.name, "suite_version": suite.version,
-        "n_sequences": len(records), "seed": int(cfg.seed),
+        "n_sequences": len(records), "seed": int(cfg.seed), "n_scored": n_scored,
     }
     metrics.update(suite.summarize(table))
     metrics["wall_time_s"] = round(time.perf_counter() - t0, 3)
@@ -76,6 +82,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         table[["id", "class", "sequence", "score"]].to_csv(stage.path / "scores.csv", index=False,
                                                           float_format="%.10g")
         write_json(stage.path / "metrics.json", metrics)
+        write_run_config(cfg, stage.path)
         figures = suite.figures(table, metrics, stage.path)
         (stage.path / "report.md").write_text(_report(suite, model, table, metrics, figures, stage.path))
 
@@ -83,6 +90,20 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     print(format_metrics(metrics))
     log.info("outputs written to %s", out_dir)
     return metrics
+
+
+def write_run_config(cfg: DictConfig, outdir: Path) -> None:
+    """``config.yaml`` (resolved) and ``overrides.yaml`` of this run, written with its results.
+
+    Hydra's own ``.hydra/`` copy is switched off (``hydra.output_subdir: null``): it is written at
+    start-up, so a failed rerun into an existing directory would describe a config its results
+    did not come from.
+    """
+    from hydra.core.hydra_config import HydraConfig
+
+    (outdir / "config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
+    overrides = list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
+    (outdir / "overrides.yaml").write_text(OmegaConf.to_yaml(OmegaConf.create(overrides)))
 
 
 def _report(suite, model, table, metrics, figures, stage_dir: Path) -> str:

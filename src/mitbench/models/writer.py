@@ -10,8 +10,11 @@ from lightning.pytorch.callbacks import BasePredictionWriter
 class ScoreWriter(BasePredictionWriter):
     """Collect ``predict_step`` outputs and write ``scores.rank<R>.csv`` shards into ``shard_dir``.
 
-    Under DDP the distributed sampler pads the last batch by repeating ids; :func:`merge_shards`
-    keeps the first score seen for an id and checks duplicates agree.
+    Under DDP, Lightning's predict loop shards with ``UnrepeatedDistributedSamplerWrapper`` (ranks
+    may get unequal counts; no id is repeated). Should a sampler repeat ids (e.g. a plain
+    ``DistributedSampler`` padding the last batch), :func:`merge_shards` keeps the first score
+    seen for an id and checks duplicates agree. The shard folder is rank 0's (broadcast in
+    :meth:`setup`), so ranks whose Hydra run dir resolves differently still write where rank 0 merges.
     """
 
     def __init__(self, shard_dir: str | Path) -> None:
@@ -19,6 +22,11 @@ class ScoreWriter(BasePredictionWriter):
         self.shard_dir = Path(shard_dir)
         self.rows: list[tuple[str, float]] = []
         self.mode: str | None = None
+
+    def setup(self, trainer, pl_module, stage: str) -> None:
+        # Every rank writes where rank 0 will merge. Rank>0 processes re-run the entry point
+        # (Lightning's subprocess launcher) and may resolve a different run dir (Hydra multirun).
+        self.shard_dir = Path(trainer.strategy.broadcast(str(self.shard_dir), src=0))
 
     def write_on_batch_end(self, trainer, pl_module, prediction, batch_indices, batch, batch_idx,
                            dataloader_idx) -> None:
