@@ -26,8 +26,8 @@ def test_fit_writes_outputs_and_loadable_checkpoint(tmp_path):
     assert metrics["n_parameters_component"] == 182 and metrics["max_abs_change_from_init"] > 0
     state = torch.load(tmp_path / "checkpoints/best.ckpt", weights_only=False)["state_dict"]
     assert {k for k in state if not k.startswith(("component.", "head."))} == set()
-    fitted = BiophysicalScorer("t", ThermodynamicModel(), mode="energy", checkpoint=str(tmp_path / "checkpoints/best.ckpt"))
-    handset = BiophysicalScorer("t", ThermodynamicModel(), mode="energy")
+    fitted = BiophysicalScorer("t", ThermodynamicModel(), mode="score", checkpoint=str(tmp_path / "checkpoints/best.ckpt"))
+    handset = BiophysicalScorer("t", ThermodynamicModel(), mode="score")
     preds = pd.read_csv(tmp_path / "predictions.csv")
     seqs = ["TTGACA".join(["A" * 30, "C" * 64])]
     assert not torch.equal(fitted.score_batch(seqs), handset.score_batch(seqs))
