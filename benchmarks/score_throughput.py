@@ -35,12 +35,18 @@ from pathlib import Path
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-import tiny_models as tm  # noqa: E402  (tiny checkpoint builders shared with the tests)
+from mitbench.models import tiny as tm
+from mitbench.models.causal import CausalLMScorer
+from mitbench.models.dna_tokenizers import random_dna
+from mitbench.models.masked import MaskedLMScorer
 
-from mitbench.models.causal import CausalLMScorer  # noqa: E402
-from mitbench.models.masked import MaskedLMScorer  # noqa: E402
+
+def load_pretrained(path: Path, kind: str):
+    """``(model, tokenizer)`` exactly as the paper's code loads them (eval mode)."""
+    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, AutoTokenizer
+
+    auto = AutoModelForCausalLM if kind == "causal" else AutoModelForMaskedLM
+    return auto.from_pretrained(path).eval(), AutoTokenizer.from_pretrained(path)
 
 
 def mit_sequences(n: int | None) -> list[str]:
@@ -118,7 +124,7 @@ def n_params(model) -> int:
 
 
 def compare(kind: str, path: Path, seqs: list[str], repeats: int, inner: int = 1) -> dict:
-    model, tok = tm.load(path, kind)
+    model, tok = load_pretrained(path, kind)
     scorer = (MaskedLMScorer if kind == "masked" else CausalLMScorer)("bench", str(path))
     paper_fn = paper_pll if kind == "masked" else paper_ll
     ours(scorer, seqs[:4]), paper_fn(model, tok, seqs[:2])  # warm-up
@@ -151,7 +157,7 @@ def peak_rss_mb() -> float:
 
 def memory_child(path: str, n: int, max_tokens: int) -> None:
     rng = np.random.default_rng(0)
-    seqs = [tm.random_dna(rng, 1000) for _ in range(n)]
+    seqs = [random_dna(rng, 1000) for _ in range(n)]
     scorer = MaskedLMScorer("bench", path, max_tokens=max_tokens)
     before = peak_rss_mb()
     t0 = time.perf_counter()

@@ -13,11 +13,12 @@ ends. Deterministic: the same genome gives the same bytes.
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
 from pathlib import Path
 
 import numpy as np
+
+from mitbench.data.fasta import iter_fasta
 
 K = 6
 _CODE = np.full(256, -1, dtype=np.int64)
@@ -28,20 +29,7 @@ for _i, _b in enumerate(b"ACGT"):
 
 def read_fasta(path: Path) -> list[bytes]:
     """Sequences of a plain or gzipped FASTA file, as bytes (headers dropped)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    records, current = [], []
-    with opener(path, "rb") as fh:
-        for line in fh:
-            line = line.strip()
-            if line.startswith(b">"):
-                if current:
-                    records.append(b"".join(current))
-                current = []
-            elif line:
-                current.append(line)
-    if current:
-        records.append(b"".join(current))
-    return records
+    return [seq.encode() for _, _, seq in iter_fasta(path)]
 
 
 def count_kmers(seq: bytes, k: int = K) -> np.ndarray:

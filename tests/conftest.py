@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CONF = ROOT / "conf"
+CONF = ROOT / "src" / "mitbench" / "conf"
 SHARED = Path(os.environ.get("MITBENCH_SHARED", ROOT.parent / "shared" / "data"))
 
 

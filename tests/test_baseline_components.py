@@ -8,7 +8,8 @@ from mitbench.data import grammar as g
 from mitbench.data.records import reverse_complement
 from mitbench.models.components.kmer import KmerMarkov
 from mitbench.models.components.pa_pwm import PAPWM
-from mitbench.models.components.pwm import PAPER_EXT10, PAPER_MINUS10, PAPER_MINUS35, PAPER_UP, one_hot
+from mitbench.data.encoding import one_hot
+from mitbench.models.components.pwm import PAPER_EXT10, PAPER_MINUS10, PAPER_MINUS35, PAPER_UP
 from mitbench.models.components.rpa_pwm import RPAPWM
 from mitbench.models.components.scan import PositionScan
 from mitbench.models.components.simple import PWMOnly, RandomScore

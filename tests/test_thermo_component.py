@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from conftest import shared_path
-from mitbench.models.components.pwm import one_hot
+from mitbench.data.encoding import one_hot
 from mitbench.models.components.thermodynamic import ThermodynamicModel
 
 BG = "GCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGC"

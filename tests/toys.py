@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 
 from mitbench.data.records import SequenceRecord
-from mitbench.data.suite import Suite
+from mitbench.suites.base import Suite
 from mitbench.models.base import Scorer
 
 

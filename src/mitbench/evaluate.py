@@ -45,7 +45,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     records = suite.records()
     model = hydra.utils.instantiate(cfg.model)
     model.check_records(records)  # before any scoring: a bad record fails fast, nothing written
-    datamodule = hydra.utils.instantiate(cfg.datamodule, suite=suite)
+    datamodule = hydra.utils.instantiate(cfg.datamodule, records=records)
 
     shard_dir = out_dir / ".shards"
     if _is_launcher_process():
@@ -113,6 +113,12 @@ def _report(suite, model, table, metrics, figures, stage_dir: Path) -> str:
     body = suite.report(table, metrics)
     figs = "".join(f"\n![{p.stem}]({p.relative_to(stage_dir).as_posix()})\n" for p in figures)
     return head + body + ("\n## Figures\n" + figs if figs else "")
+
+
+def sweep_objective(metrics: dict[str, Any]) -> float | None:
+    """The value a Hydra sweeper optimises: CSS where the suite defines it."""
+    value = metrics.get("css")
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 def format_metrics(metrics: dict[str, Any]) -> str:

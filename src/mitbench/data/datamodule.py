@@ -1,10 +1,12 @@
-"""LightningDataModule serving any suite's sequences to ``Trainer.predict``."""
+"""LightningDataModule serving sequence records to ``Trainer.predict``."""
 from __future__ import annotations
 
 import lightning as L
 from torch.utils.data import DataLoader, Dataset
 
-from mitbench.data.suite import Suite
+from typing import Sequence
+
+from mitbench.data.records import SequenceRecord
 
 
 class _Records(Dataset):
@@ -24,12 +26,12 @@ def collate(batch: list[tuple[str, str]]) -> dict:
 
 
 class SequenceDataModule(L.LightningDataModule):
-    """Serve a suite's records in batches.
+    """Serve records in batches.
 
     Parameters
     ----------
-    suite : Suite
-        Source of records.
+    records : sequence of SequenceRecord
+        What to score (a suite's validated records).
     batch_size : int
         Sequences per ``predict_step`` call (gLM scorers split further by token budget).
     sort_by_length : bool
@@ -39,18 +41,18 @@ class SequenceDataModule(L.LightningDataModule):
         DataLoader workers.
     """
 
-    def __init__(self, suite: Suite, batch_size: int = 64, sort_by_length: bool = True,
+    def __init__(self, records: Sequence[SequenceRecord], batch_size: int = 64, sort_by_length: bool = True,
                  num_workers: int = 0) -> None:
         super().__init__()
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-        self.suite = suite
+        self.records = list(records)
         self.batch_size = batch_size
         self.sort_by_length = sort_by_length
         self.num_workers = num_workers
 
     def predict_dataloader(self) -> DataLoader:
-        items = [(r.id, r.sequence) for r in self.suite.records()]
+        items = [(r.id, r.sequence) for r in self.records]
         if self.sort_by_length:
             items.sort(key=lambda it: -len(it[1]))  # stable: ties keep suite order
         return DataLoader(_Records(items), batch_size=self.batch_size, shuffle=False,

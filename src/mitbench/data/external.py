@@ -23,7 +23,7 @@ import pandas as pd
 
 from mitbench.data.io import read_fasta
 from mitbench.data.records import SequenceRecord
-from mitbench.data.suite import Suite
+from mitbench.suites.base import Suite
 
 FASTA_SUFFIXES = (".fa", ".fasta", ".fna")
 RESERVED = frozenset({"id", "class", "sequence", "length", "elements", "score"})

@@ -9,64 +9,50 @@ import json
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from mitbench.data.fasta import iter_fasta
 from mitbench.data.records import Element, SequenceRecord, clean_sequence, records_to_frame
 
 
-def parse_header(header: str, lineno: int) -> tuple[str, str, dict[str, str]]:
-    """Split ``id class=<label> k=v ...`` into (id, label, meta)."""
+def parse_header(header: str, where: str) -> tuple[str, str, dict[str, str]]:
+    """Split ``id class=<label> k=v ...`` into (id, label, meta); ``where`` names file and record."""
     fields = header.split()
     if not fields:
-        raise ValueError(f"FASTA line {lineno}: empty header (a record needs an id)")
+        raise ValueError(f"{where}: empty header (a record needs an id)")
     rid, meta = fields[0], {}
     for tok in fields[1:]:
         key, sep, value = tok.partition("=")
         if not sep or not key:
-            raise ValueError(f"record {rid!r} (line {lineno}): header field {tok!r} is not key=value")
+            raise ValueError(f"record {rid!r} ({where}): header field {tok!r} is not key=value")
         meta[key] = value
     label = meta.pop("class", "")
     if not label:
-        raise ValueError(f"record {rid!r} (line {lineno}): header has no class=<label>")
+        raise ValueError(f"record {rid!r} ({where}): header has no class=<label>")
     return rid, label, meta
 
 
 def read_fasta(path: str | Path) -> list[SequenceRecord]:
-    """Read a FASTA file whose headers read ``>id class=<label> [key=value ...]``.
+    """Read a FASTA file (plain or ``.gz``) whose headers read ``>id class=<label> [key=value ...]``.
 
     Sequences may span lines and be lower case (they are upper-cased).
 
     Raises
     ------
     ValueError
-        Naming the record: missing class, empty sequence, non-ACGT character, text before the
-        first header, or a duplicate id.
+        Naming the file and record: missing class, empty sequence, non-ACGT character, text before
+        the first header, undecodable bytes, or a duplicate id.
     """
     records: list[SequenceRecord] = []
     seen: set[str] = set()
-    header: tuple[str, str, dict[str, str]] | None = None
-    chunks: list[str] = []
-
-    def flush() -> None:
-        if header is None:
-            return
-        rid, label, meta = header
+    for index, header, sequence in iter_fasta(path):
+        rid, label, meta = parse_header(header, f"{path}, record #{index}")
         if rid in seen:
             raise ValueError(f"record {rid!r}: duplicate id in {path}")
         seen.add(rid)
-        records.append(SequenceRecord(rid, label, clean_sequence(rid, "".join(chunks)), (), meta))
-
-    with open(path) as fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line:
-                continue
-            if line.startswith(">"):
-                flush()
-                header, chunks = parse_header(line[1:], lineno), []
-            elif header is None:
-                raise ValueError(f"{path}: line {lineno} has sequence before any '>' header")
-            else:
-                chunks.append(line)
-    flush()
+        try:
+            seq = clean_sequence(rid, sequence)
+        except ValueError as err:
+            raise ValueError(f"{path}: {err}") from None
+        records.append(SequenceRecord(rid, label, seq, (), meta))
     if not records:
         raise ValueError(f"{path}: no FASTA records")
     return records

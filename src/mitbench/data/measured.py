@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from mitbench.data.records import Element, SequenceRecord
-from mitbench.data.suite import Suite
+from mitbench.suites.base import Suite
 from mitbench.data.urtecho import read_urtecho
 from mitbench.metrics.measured import matched_pairs, summarize_measured
 

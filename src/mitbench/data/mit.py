@@ -41,7 +41,7 @@ from mitbench.data.grammar import (BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10,
                                    background, place, resolve_iupac)
 from mitbench.data.records import Element, SequenceRecord
 from mitbench.data.regulondb import mismatches
-from mitbench.data.suite import Suite
+from mitbench.suites.base import Suite
 
 COUNTS = {"A": 100, "B": 100, "C": 100, "D": 100, "E": 100, "F": 50, "G": 50, "H": 50}
 NATURAL_CLASSES = {"A": "intact", "B": "weak", "G": "compensated"}

@@ -16,7 +16,7 @@ import pandas as pd
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from mitbench.models.components.pwm import one_hot
+from mitbench.data.encoding import one_hot
 
 SPLITS = ("train", "val", "test")
 

@@ -15,7 +15,7 @@ from torch import Tensor, nn
 
 from mitbench.data.records import SequenceRecord, check_lengths
 from mitbench.models.base import Scorer
-from mitbench.models.components.pwm import one_hot
+from mitbench.data.encoding import one_hot
 
 PREFIX = "component."
 

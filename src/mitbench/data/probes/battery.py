@@ -14,7 +14,7 @@ import pandas as pd
 
 from mitbench.data.probes.common import ProbeSuite
 from mitbench.data.records import SequenceRecord
-from mitbench.data.suite import Suite
+from mitbench.suites.base import Suite
 
 
 class ProbeBattery(Suite):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from mitbench.data.grammar import STANDARD, Layout
 from mitbench.data.records import Element, SequenceRecord
-from mitbench.data.suite import Suite
+from mitbench.suites.base import Suite
 
 AT_BASES = frozenset("AT")
 

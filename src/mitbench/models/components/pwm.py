@@ -11,8 +11,8 @@ from typing import Sequence
 import torch
 from torch import Tensor
 
-BASES = "ACGT"
-_INDEX = {b: i for i, b in enumerate(BASES)}
+from mitbench.data.encoding import BASES
+
 
 
 def _matrix(rows: Sequence[dict[str, float]]) -> list[list[float]]:
@@ -50,28 +50,6 @@ PAPER_EXT10 = _matrix([
     {"G": 1.5, "A": -1.0, "T": -1.0, "C": -1.5},
     {"A": 0.3, "T": 0.3, "G": 0.3, "C": 0.3},
 ])
-
-
-def one_hot(sequences: Sequence[str], dtype: torch.dtype = torch.float64) -> Tensor:
-    """Encode equal-length ACGT strings as ``(B, L, 4)`` one-hot.
-
-    Raises
-    ------
-    ValueError
-        If lengths differ or a character is not A/C/G/T.
-    """
-    if not sequences:
-        return torch.zeros(0, 0, 4, dtype=dtype)
-    length = len(sequences[0])
-    codes = torch.empty(len(sequences), length, dtype=torch.long)
-    for i, s in enumerate(sequences):
-        if len(s) != length:
-            raise ValueError(f"sequence #{i} has length {len(s)}, expected {length} (one batch, one length)")
-        try:
-            codes[i] = torch.tensor([_INDEX[c] for c in s], dtype=torch.long)
-        except KeyError as err:
-            raise ValueError(f"sequence #{i}: character {err.args[0]!r} is not A/C/G/T") from None
-    return torch.nn.functional.one_hot(codes, 4).to(dtype)
 
 
 def reverse_complement_onehot(x: Tensor) -> Tensor:
