@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import compose
+from helpers import compose
 from mitbench.data import grammar as g
 from mitbench.data.records import SequenceRecord
 from mitbench.models.biophysical import BiophysicalScorer

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import tiny_models as tm
-from conftest import compose
+from helpers import compose
 from mitbench.models.cache import ScoreCache
 from mitbench.models.causal import CausalLMScorer
 from mitbench.models.masked import MaskedLMScorer

@@ -4,7 +4,7 @@ import json
 import pytest
 import torch
 
-from conftest import shared_path
+from helpers import shared_path
 from mitbench.data.encoding import one_hot
 from mitbench.models.components.thermodynamic import ThermodynamicModel
 

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from conftest import shared_path
+from helpers import shared_path
 from mitbench.data.probes import ATTitration, SpacingProbe, StrandProbe, UPSweep
 from mitbench.data.records import records_to_frame
 from mitbench.metrics import probes as mp

@@ -5,7 +5,7 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from conftest import shared_path
+from helpers import shared_path
 from mitbench.data.natural import draw, fit_spacer, is_intact, load_curated, pools, realize
 from mitbench.data.regulondb import iter_rows, mismatches
 

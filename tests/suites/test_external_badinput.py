@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
-PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+from helpers import PYTHON  # noqa: E402
 GOOD = ">d0 class=D group=0\nacgtacgtac\n>e0 class=E group=0\nACGTACGTAA\n"
 OUTPUTS = ("scores.csv", "metrics.json", "report.md", "mit_class_scores.png", "mit_css_vs_mes.png")
 

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import ROOT, compose
+from helpers import ROOT, compose
 from mitbench.data.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10
 from mitbench.data.io import read_fasta, records_from_json, records_to_json
 from mitbench.data.mit import COUNTS, STRONG_35, MITSuite, build_mit, main

@@ -14,7 +14,7 @@ import pytest
 import torch
 
 import tiny_models as tm
-from conftest import ROOT, compose
+from helpers import ROOT, compose
 from mitbench.evaluate import run
 from mitbench.models.masked import MaskedLMScorer
 
@@ -105,7 +105,7 @@ def test_kill_9_then_rerun_scores_only_missing_and_matches(bert, tmp_path):
 
 @pytest.mark.slow
 def test_cli_scores_the_mit_with_a_local_checkpoint(bert, tmp_path):
-    if "_target_" not in (ROOT / "conf" / "suite" / "mit.yaml").read_text():
+    if "_target_" not in (ROOT / "src" / "mitbench" / "conf" / "suite" / "mit.yaml").read_text():
         pytest.skip("suite=mit is not implemented yet (conf/suite/mit.yaml is a placeholder)")
     _ok(_cli(["model=hf_masked", f"model.path={bert}", "model.cache_dir=null", "suite=mit",
               f"hydra.run.dir={tmp_path}"]), timeout=600)

@@ -4,7 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import compose
+from helpers import compose
 from mitbench.evaluate import run
 
 TOY = ["logger=none"]

@@ -2,7 +2,7 @@
 ``mitbench.evaluate.run`` (suite=external, model=precomputed), reproduce CSS and SCR to ±0.005."""
 import pytest
 
-from conftest import compose, shared_path
+from helpers import compose, shared_path
 from mitbench.evaluate import run
 
 # model file stem -> (CSS, SCR), paper Table 2

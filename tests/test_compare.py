@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from mitbench.compare import compare_runs, finished_runs, write_comparison
 
 
@@ -50,7 +50,7 @@ def test_callback_registered_and_writes_comparison_in_process(tmp_path):
 
     from mitbench.compare import CompareCallback
 
-    node = OmegaConf.load(ROOT / "conf" / "evaluate.yaml").hydra.callbacks.compare
+    node = OmegaConf.load(ROOT / "src" / "mitbench" / "conf" / "evaluate.yaml").hydra.callbacks.compare
     callback = instantiate(node)
     assert isinstance(callback, CompareCallback)
     sweep = tmp_path / "sweep"

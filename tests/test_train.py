@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 
-from conftest import compose, shared_path
+from helpers import compose, shared_path
 from mitbench.data.training import split_by_group, split_by_hash
 from mitbench.models.biophysical import BiophysicalScorer
 from mitbench.models.components.thermodynamic import ThermodynamicModel

@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from conftest import ROOT, shared_path
+from helpers import ROOT, shared_path
 
 SHIPPED = ROOT / "src" / "mitbench" / "resources" / "ecoli_6mer_counts.tsv"
 

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import shared_path
+from helpers import shared_path
 from mitbench.data.records import reverse_complement
 from mitbench.data.urtecho import SENSE_5P, parse_name, read_urtecho, sense_strand
 from mitbench.metrics.measured import matched_pairs, summarize_measured

@@ -5,7 +5,7 @@ import hydra
 import pandas as pd
 import pytest
 
-from conftest import compose
+from helpers import compose
 from mitbench.data.records import records_to_frame
 from mitbench.evaluate import run
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 
-from conftest import compose
+from helpers import compose
 from mitbench.data.external import ExternalSuite
 from mitbench.data.records import SequenceRecord
 from mitbench.evaluate import run

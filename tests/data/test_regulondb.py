@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from conftest import shared_path
+from helpers import shared_path
 from mitbench.data.mit import build_mit
 from mitbench.data.natural import from_located, is_intact, pools, realize
 from mitbench.data.regulondb import locate, mismatches, read_promoter_set

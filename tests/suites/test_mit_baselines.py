@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import compose
+from helpers import compose
 from mitbench.data import grammar as g
 from mitbench.data.records import records_to_frame
 
