@@ -1,6 +1,6 @@
 """Hydra entry points. Configs live in the package (``mitbench/conf``), so an installed wheel runs
-outside a clone; the scripts at the top of the repository (``evaluate.py``, ``train_baselines.py``)
-are thin aliases of these functions.
+outside a clone; the scripts at the top of the repository (``evaluate.py``, ``train_baselines.py``
+and ``audit.py``) are thin aliases of these functions.
 
 Each entry point composes its config and calls an importable ``run(cfg)`` that returns the metrics;
 what the function returns is the value Hydra sweepers optimise.
@@ -30,6 +30,15 @@ def fit_main(cfg: DictConfig) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
+@hydra.main(version_base="1.3", config_path="conf", config_name="audit")
+def audit_main(cfg: DictConfig) -> float | None:
+    """``python audit.py [generator=...] [reference=...] [-m sweeps]``: the CNN detector's AUROC."""
+    from mitbench.audit import run
+
+    value = run(cfg).get("cnn_auroc")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
 def main_evaluate() -> None:
     quiet_wandb_defaults()
     evaluate_main()
@@ -38,3 +47,8 @@ def main_evaluate() -> None:
 def main_fit() -> None:
     quiet_wandb_defaults()
     fit_main()
+
+
+def main_audit() -> None:
+    quiet_wandb_defaults()
+    audit_main()
