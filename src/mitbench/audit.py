@@ -91,8 +91,14 @@ def run(cfg: DictConfig) -> dict[str, Any]:
 
     t_feat = time.perf_counter()
     spec = FeatureSpec(a.gen_len, a.bin_bp, a.canonical)
-    bg_bp = sum(len(c.sequence) - c.sequence.count("N") for c in ref.contigs())
-    bg = Background.count((c.sequence for c in ref.contigs()), spec.background_ks(), a.canonical,
+    # the background excludes the audit windows (whatever audit.holdout says) and any reference
+    # stretch the generator copied, so neither side of a pair is ever part of what it is compared to
+    masked = holdout_of(windows)
+    for contig, spans in generator.reference_used().items():
+        masked[contig] = sorted(masked.get(contig, []) + list(spans))
+    bg_ref = Reference(reference, masked)
+    bg_bp = sum(len(c.sequence) - c.sequence.count("N") for c in bg_ref.contigs())
+    bg = Background.count((c.sequence for c in bg_ref.contigs()), spec.background_ks(), a.canonical,
                           k_novel=choose_k_novel(bg_bp))
     gen_whole, gen_bins = feature_tables(generated, bg, spec)
     nat_whole, nat_bins = feature_tables(natural, bg, spec)

@@ -78,6 +78,7 @@ def test_natural_generator_draws_disjoint_natural_windows(tmp_path):
         assert seq[s:e] == o  # real genome sequence
         assert all(e <= w.start or s >= w.end for w in wins)  # never an audit window
     assert len(set(spans)) == len(spans)
+    assert gen.reference_used() == {"chr1": sorted(spans)}  # masked from the metrics' background
 
 
 def test_hf_causal_generates_seeded_dna(tmp_path):

@@ -60,7 +60,7 @@ class RealismCNN(L.LightningModule):
     """
 
     def __init__(self, channels: int = 32, stride: int = 3, n_blocks: int = 5, spans: tuple = (100, 200),
-                 dropout: float = 0.1, lr: float = 2e-3, weight_decay: float = 1e-4) -> None:
+                 dropout: float = 0.1, lr: float = 3e-3, weight_decay: float = 1e-4) -> None:
         super().__init__()
         self.save_hyperparameters()
         self.stem = nn.Sequential(nn.Conv1d(4, channels, 9, padding=4), nn.ReLU(),

@@ -39,6 +39,15 @@ class Generator(ABC):
     def generate(self, windows: Sequence[AuditWindow], length: int, seed: int) -> list[str]:
         """Continuations: ``len(windows)`` upper-case ACGT strings of ``length`` bp, window order."""
 
+    def reference_used(self) -> dict[str, list[tuple[int, int]]]:
+        """Intervals of the reference emitted verbatim by the last :meth:`generate` (per contig).
+
+        The audit masks them from the genome background the metrics compare against, as it masks
+        the audit windows, so a copied natural stretch is never "in the genome" while the true
+        continuation it is paired with is not. Default: none.
+        """
+        return {}
+
     def provenance(self) -> dict[str, Any]:
         """Settings that identify what generated the sequences (JSON-serialisable)."""
         return {"generator": self.name, "class": f"{type(self).__module__}.{type(self).__qualname__}",

@@ -24,6 +24,7 @@ class NaturalGenerator(Generator):
         super().__init__(name)
         self.reference: Reference | None = None
         self.sources: list[str] = []
+        self.spans: dict[str, list[tuple[int, int]]] = {}
 
     def fit(self, reference: Reference) -> None:
         self.reference = reference
@@ -34,7 +35,13 @@ class NaturalGenerator(Generator):
         tiles = sample_tiles(self.reference.contigs, len(windows), length, seed,
                              what=f"{self.reference.path} (held-out windows masked)")
         self.sources = [window_id(c, s, s + length) for c, s, _ in tiles]
+        self.spans = {}
+        for c, s, _ in tiles:
+            self.spans.setdefault(c, []).append((s, s + length))
         return [seq for _, _, seq in tiles]
+
+    def reference_used(self) -> dict[str, list[tuple[int, int]]]:
+        return {c: sorted(v) for c, v in self.spans.items()}
 
     def provenance(self) -> dict[str, Any]:
         return {**super().provenance(), "source_windows": list(self.sources)}
