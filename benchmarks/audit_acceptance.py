@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+from helpers import SHARED  # noqa: E402  (../shared/data, or $MITBENCH_SHARED)
 
 RUNS = {"natural": ["generator=natural"], "natural_seed1": ["generator=natural", "seed=1"],
         "markov": ["generator=markov", "generator.order=5"], "copy_drift": ["generator=copy_drift"]}
@@ -26,7 +27,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="/tmp/audit_acceptance")
     parser.add_argument("--runs", nargs="*", default=["natural", "markov", "copy_drift"], choices=sorted(RUNS))
-    parser.add_argument("--genome", default=str(ROOT.parent / "shared/data/genomes/ecoli_536_NC_008253.fna.gz"))
+    parser.add_argument("--genome", default=str(SHARED / "genomes/ecoli_536_NC_008253.fna.gz"),
+                        help="E. coli 536 FASTA (default: ../shared/data, or $MITBENCH_SHARED)")
     parser.add_argument("extra", nargs="*", help="further Hydra overrides for every run")
     args = parser.parse_args(argv)
     from helpers import compose

@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+from helpers import SHARED  # noqa: E402  (../shared/data, or $MITBENCH_SHARED)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,7 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--gen-len", type=int, default=20000)
     parser.add_argument("--generator", default="markov")
     parser.add_argument("--out", default="/tmp/audit_speed")
-    parser.add_argument("--genome", default=str(ROOT.parent / "shared/data/genomes/ecoli_536_NC_008253.fna.gz"))
+    parser.add_argument("--genome", default=str(SHARED / "genomes/ecoli_536_NC_008253.fna.gz"),
+                        help="E. coli 536 FASTA (default: ../shared/data, or $MITBENCH_SHARED)")
     parser.add_argument("extra", nargs="*", help="further Hydra overrides")
     args = parser.parse_args(argv)
     if not Path(args.genome).exists():

@@ -93,3 +93,16 @@ def test_bad_inputs_fail_clearly_and_write_nothing(tmp_path):
         _run(out, "generator=fasta", f"generator.path={fa}", f"generator.manifest={man}")
     assert sorted(p.name for p in out.iterdir()) == ["metrics.json"]
     assert (out / "metrics.json").read_text() == "{}"
+
+
+def test_default_config_composes_with_every_logger(tmp_path):
+    from mitbench.evaluate import build_loggers
+
+    cfg = compose([f"paths.output_dir={tmp_path}"], config_name="audit")
+    assert cfg.generator.name == "markov" and cfg.reference is None and cfg.audit.holdout
+    names = sorted(type(lg).__name__ for lg in build_loggers(cfg))
+    assert names == ["CSVLogger", "WandbLogger"]
+    assert cfg.logger.wandb.name == "audit-markov"
+    for g in ("natural", "markov", "copy_drift", "fasta", "hf_causal", "evo2"):
+        node = compose([f"generator={g}", f"paths.output_dir={tmp_path}"], config_name="audit").generator
+        assert node._target_.startswith("mitbench.models.generators.")

@@ -107,3 +107,24 @@ def test_evo2_clear_error_without_package_or_cuda():
         pytest.skip("evo2 and CUDA present")
     with pytest.raises((ImportError, RuntimeError), match="needs the `evo2` package"):
         Evo2Generator()
+
+
+def test_evo2_generator_through_a_fake_package(monkeypatch):
+    import sys
+    import types
+
+    class FakeEvo2:
+        def __init__(self, checkpoint, local_path=None):
+            self.checkpoint = checkpoint
+
+        def generate(self, prompt_seqs, n_tokens, temperature, top_k, top_p):
+            return types.SimpleNamespace(sequences=[("acgt" * n_tokens)[:n_tokens] for _ in prompt_seqs])
+
+    monkeypatch.setitem(sys.modules, "evo2", types.SimpleNamespace(Evo2=FakeEvo2))
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    from mitbench.models.generators.evo2 import Evo2Generator
+
+    gen = Evo2Generator(batch_size=2)
+    wins = [AuditWindow(f"w{i}", "c", 0, "ACGT", "") for i in range(3)]
+    assert gen.continuations(wins, 6, seed=0) == ["ACGTAC"] * 3  # upper-cased, checked
+    assert gen.provenance()["top_k"] == 4

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 import torch
 
 from mitbench.data.windows import AuditWindow
-from mitbench.models.evo2 import INSTALL_HELP
+from mitbench.models.evo2 import load_evo2
 from mitbench.models.generators.base import Generator
 
 
@@ -34,15 +34,10 @@ class Evo2Generator(Generator):
     def __init__(self, checkpoint: str = "evo2_1b_base", name: str = "evo2", local_path: str | None = None,
                  temperature: float = 1.0, top_k: int = 4, top_p: float = 1.0, batch_size: int = 1) -> None:
         super().__init__(name)
-        try:
-            from evo2 import Evo2
-        except ImportError as err:
-            raise ImportError(INSTALL_HELP.format(name=name, why="It is not installed.")) from err
-        if not torch.cuda.is_available():
-            raise RuntimeError(INSTALL_HELP.format(name=name, why="No CUDA device is visible."))
         self.checkpoint, self.local_path = checkpoint, local_path
-        self.temperature, self.top_k, self.top_p, self.batch_size = float(temperature), int(top_k), float(top_p), int(batch_size)
-        self.evo = Evo2(checkpoint, local_path=local_path) if local_path else Evo2(checkpoint)
+        self.temperature, self.top_k, self.top_p = float(temperature), int(top_k), float(top_p)
+        self.batch_size = int(batch_size)
+        self.evo = load_evo2(name, checkpoint, local_path)
 
     def generate(self, windows: Sequence[AuditWindow], length: int, seed: int) -> list[str]:
         out: list[str] = []
