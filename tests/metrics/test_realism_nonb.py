@@ -29,3 +29,13 @@ def test_zdna_alternation_rule():
     assert zdna_regions("TTT" + "TA" * 40 + "TTT").size == 0  # AT steps weigh 0.5: 81 * 0.5 = 40.5 < 50
     # the G before the first T alternates too (G|T): 50 steps of 1.25 = 62.5, bases 1..51
     assert zdna_regions("GG" + "TG" * 25 + "GG").tolist() == [[1, 52]]
+
+
+def test_interval_helpers():
+    from mitbench.metrics.realism.intervals import as_intervals, count_in, covered_bp, runs
+
+    s, e = runs(np.array([0, 1, 1, 0, 1]))
+    assert s.tolist() == [1, 4] and e.tolist() == [3, 5]
+    iv = as_intervals([5, 0, 8], [10, 3, 12])  # sorted by start; 8-12 overlaps 5-10
+    assert iv.tolist() == [[0, 3], [5, 10], [8, 12]]
+    assert count_in(iv, 4, 9) == 2 and covered_bp(iv, 4, 9) == 4 and covered_bp(iv, 0, 20) == 10

@@ -34,16 +34,6 @@ def covered_bp(iv: np.ndarray, lo: int, hi: int) -> int:
 
 
 def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends (half-open) of the runs of True along the last axis of a 1-D or 2-D mask.
-
-    For a 2-D mask the returned arrays are ``(rows, starts, ends)`` flattened in row-major order.
-    """
-    m = np.asarray(mask, dtype=np.int8)
-    if m.ndim == 1:
-        d = np.diff(np.concatenate([[0], m, [0]]))
-        return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-    pad = np.zeros((m.shape[0], 1), dtype=np.int8)
-    d = np.diff(np.concatenate([pad, m, pad], axis=1), axis=1)
-    rs, ss = np.nonzero(d == 1)
-    _, es = np.nonzero(d == -1)
-    return rs, ss, es
+    """Starts and ends (half-open) of the runs of True in a 1-D mask."""
+    d = np.diff(np.concatenate([[0], np.asarray(mask, dtype=np.int8), [0]]))
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
