@@ -67,17 +67,15 @@ class RealismCNN(L.LightningModule):
                                   nn.Conv1d(channels, channels, stride, stride=stride))
         self.blocks = nn.Sequential(*[_Block(channels, 2 ** b, dropout) for b in range(n_blocks)])
         self.spans = tuple(int(x) for x in spans)
-        self.head = nn.Linear((2 + 2 * len(self.spans)) * channels, 1)
+        self.head = nn.Linear((2 + len(self.spans)) * channels, 1)
         self.loss = nn.BCEWithLogitsLoss()
 
     def forward(self, x: Tensor) -> Tensor:
-        s = self.stem(x.transpose(1, 2))
-        h = torch.relu(self.blocks(s))
+        h = torch.relu(self.blocks(self.stem(x.transpose(1, 2))))
         feats = [h.mean(-1), h.amax(-1)]
-        for src in (torch.relu(s), h):  # codon-phase word detectors straight from the stem, and after the blocks
-            for span in self.spans:
-                span = min(span, src.shape[-1])  # chunks shorter than a span: the span is the chunk
-                feats.append(nn.functional.max_pool1d(src, span, stride=1).amin(-1))
+        for span in self.spans:
+            span = min(span, h.shape[-1])  # chunks shorter than a span: the span is the chunk
+            feats.append(nn.functional.max_pool1d(h, span, stride=1).amin(-1))
         pooled = torch.cat(feats, dim=1)
         return self.head(pooled).squeeze(-1)
 
