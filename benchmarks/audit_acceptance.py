@@ -11,6 +11,7 @@ and AUROC by distance from the seed. Results land in ``--out/<generator>/``.
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from pathlib import Path
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"direct repeats per 20 kb: natural {dr['mean_natural']:.2f}, generated {dr['mean_generated']:.2f}, "
               f"q {dr['q']:.3g}")
         print("AUROC by distance:", [(d, round(a, 3)) for d, a in m["cnn_auroc_by_distance"]])
+        print(f"seconds: metrics but CNN {m['time_metrics_s']:.0f}, CNN {m['time_cnn_s']:.0f}; peak resident "
+              f"memory so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":
