@@ -21,7 +21,9 @@ def kmer_spectrum_figure(natural: list[str], generated: list[str], ks: list[int]
     plt = pyplot()
     fig, axes = plt.subplots(1, len(ks), figsize=(4.0 * len(ks), 3.4), squeeze=False)
     for ax, k in zip(axes[0], ks):
-        hn, hg = spectrum_histogram(natural, k), spectrum_histogram(generated, k)
+        # up to 3x the mean count, so short k (every k-mer frequent) is not all in the last bin
+        top = max(20, int(3 * len(natural[0]) / 4 ** k)) if natural else 20
+        hn, hg = spectrum_histogram(natural, k, top), spectrum_histogram(generated, k, top)
         x = np.arange(hn.size)
         ax.plot(x, hn, "o-", ms=3, label="natural (true continuation)")
         ax.plot(x, hg, "s--", ms=3, label="generated")
