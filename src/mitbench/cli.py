@@ -16,9 +16,12 @@ from mitbench.loggers import quiet_wandb_defaults
 @hydra.main(version_base="1.3", config_path="conf", config_name="evaluate")
 def evaluate_main(cfg: DictConfig) -> float | None:
     """``python evaluate.py [model=...] [suite=...] [-m sweeps]``."""
+    import hydra.utils
+
     from mitbench.evaluate import run, sweep_objective
 
-    return sweep_objective(run(cfg))
+    metrics = run(cfg)
+    return sweep_objective(metrics, hydra.utils.instantiate(cfg.suite).spec) if metrics else None
 
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="train_baselines")

@@ -1,8 +1,9 @@
 """``evaluate``: score one suite with one model through ``Trainer.predict`` and write the outputs.
 
 Outputs (into ``cfg.paths.output_dir``, all-or-nothing, see :mod:`mitbench.outputs`):
-``scores.csv`` (id, class, sequence, score), ``metrics.json`` (flat keys), ``report.md`` and PNG
-figures. Returns the metrics dict on rank 0 and ``{}`` on other ranks.
+``scores.csv`` (id, class, sequence, score), ``metrics.json`` (flat keys), ``spec.json`` (the
+suite's metric spec, read by sweep comparisons), ``report.md`` and PNG figures. Returns the
+metrics dict on rank 0 and ``{}`` on other ranks.
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from omegaconf import DictConfig, OmegaConf
 from mitbench.data.records import records_to_frame
 from mitbench.models.writer import ScoreWriter, merge_shards
 from mitbench.loggers import log_run
-from mitbench.outputs import StagedOutput, write_json
+from mitbench.outputs import SPEC_FILE, StagedOutput, write_json
+from mitbench.suites.spec import TIE_RULE, MetricSpec
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,8 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     records = suite.records()
     model = hydra.utils.instantiate(cfg.model)
     model.check_records(records)  # before any scoring: a bad record fails fast, nothing written
-    datamodule = hydra.utils.instantiate(cfg.datamodule, records=records)
+    # records go in after instantiation: Hydra would deep-copy them into an OmegaConf node
+    datamodule = hydra.utils.instantiate(cfg.datamodule, _partial_=True)(records=records)
 
     shard_dir = out_dir / ".shards"
     if _is_launcher_process():
@@ -82,6 +85,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         table[["id", "class", "sequence", "score"]].to_csv(stage.path / "scores.csv", index=False,
                                                           float_format="%.10g")
         write_json(stage.path / "metrics.json", metrics)
+        write_json(stage.path / SPEC_FILE, suite.spec.to_dict())
         write_run_config(cfg, stage.path)
         figures = suite.figures(table, metrics, stage.path)
         (stage.path / "report.md").write_text(_report(suite, model, table, metrics, figures, stage.path))
@@ -109,16 +113,16 @@ def write_run_config(cfg: DictConfig, outdir: Path) -> None:
 def _report(suite, model, table, metrics, figures, stage_dir: Path) -> str:
     head = (f"# mitbench report: {model.name} on {suite.name} (v{suite.version})\n\n"
             f"Scoring mode: `{metrics['mode']}`; {metrics['n_sequences']} sequences; "
-            f"seed {metrics['seed']}.\n\n")
+            f"seed {metrics['seed']}. {TIE_RULE}\n\n")
     body = suite.report(table, metrics)
     figs = "".join(f"\n![{p.stem}]({p.relative_to(stage_dir).as_posix()})\n" for p in figures)
     return head + body + ("\n## Figures\n" + figs if figs else "")
 
 
-def sweep_objective(metrics: dict[str, Any]) -> float | None:
-    """The value a Hydra sweeper optimises: CSS where the suite defines it."""
-    value = metrics.get("css")
-    return float(value) if isinstance(value, (int, float)) else None
+def sweep_objective(metrics: dict[str, Any], spec: MetricSpec) -> float | None:
+    """The value a Hydra sweeper optimises: the spec's ``objective`` metric (None if it has none)."""
+    value = metrics.get(spec.objective) if spec.objective else None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def format_metrics(metrics: dict[str, Any]) -> str:

@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+SPEC_FILE = "spec.json"  # a run's metric spec (mitbench.suites.spec.MetricSpec.to_dict()), beside metrics.json
+
 
 class StagedOutput:
     """Context manager: ``with StagedOutput(out_dir) as stage: write into stage.path``.

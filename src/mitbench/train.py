@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +22,38 @@ import numpy as np
 import pandas as pd
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
+from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
-from scipy import stats
 
 from mitbench.data.training import SPLITS
 from mitbench.evaluate import build_loggers, format_metrics
+from mitbench.loggers import log_run
+from mitbench.metrics.stats import correlation
 from mitbench.outputs import StagedOutput, write_json
 
 log = logging.getLogger(__name__)
 NONDETERMINISTIC_KEYS = ("wall_time_s",)  # excluded when comparing two runs with the same seed
 
 
+def fittable_models() -> list[str]:
+    """Models ``train_baselines.py`` can fit: those with a config in the ``fit`` group."""
+    folder = resources.files("mitbench").joinpath("conf", "fit")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
 def run(cfg: DictConfig) -> dict[str, Any]:
-    """Fit ``cfg.model.component`` on ``cfg.data``; write and return the fit metrics."""
+    """Fit ``cfg.model.component`` on ``cfg.data``; write and return the fit metrics.
+
+    Raises
+    ------
+    SystemExit
+        With one line naming the models it can fit, when ``cfg.model`` has no ``fit`` config
+        (gLMs, the k-mer and random baselines, precomputed scores).
+    """
+    if cfg.get("fit") is None:
+        choice = HydraConfig.get().runtime.choices.get("model") if HydraConfig.initialized() else None
+        raise SystemExit(f"train_baselines.py cannot fit model={choice or cfg.model.get('name', '?')}: it fits "
+                         f"only biophysical components, i.e. model={'|'.join(fittable_models())}")
     t0 = time.perf_counter()
     out_dir = Path(cfg.paths.output_dir)
     L.seed_everything(cfg.seed, workers=True, verbose=False)
@@ -41,7 +61,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     datamodule = hydra.utils.instantiate(cfg.datamodule, data=data)
     datamodule.setup("fit")
     component = hydra.utils.instantiate(cfg.model.component)
-    regressor = hydra.utils.instantiate(cfg.regressor, component=component)
+    regressor = hydra.utils.instantiate(cfg.fit, component=component)
     x, y = datamodule.tensors["train"].tensors
     with torch.no_grad():
         regressor.head.initialise(component(x), y)
@@ -81,10 +101,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         plot_logos(component, stage.path / "logos.png", title=f"{cfg.model.name} fitted on {data.name}")
         plot_scatter(table, stage.path / "scatter.png", ylabel=f"measured {data.target_name}",
                      title=f"{cfg.model.name} on {data.name}: held-out")
-    for lg in loggers:
-        lg.log_hyperparams(OmegaConf.to_container(cfg, resolve=False))
-        lg.log_metrics({k: v for k, v in metrics.items() if isinstance(v, (int, float))})
-        lg.finalize("success")
+    log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics)
     print(format_metrics(metrics))
     log.info("fit outputs written to %s", out_dir)
     return metrics
@@ -95,9 +112,7 @@ def _count(module: torch.nn.Module) -> int:
 
 
 def _fit_stats(split: str, pred: np.ndarray, target: np.ndarray) -> dict[str, Any]:
-    ok = len(target) > 2 and np.std(pred) > 0 and np.std(target) > 0
-    nan = float("nan")
     return {f"{split}_n": int(len(target)),
-            f"{split}_pearson": float(stats.pearsonr(pred, target)[0]) if ok else nan,
-            f"{split}_spearman": float(stats.spearmanr(pred, target)[0]) if ok else nan,
-            f"{split}_mse": float(np.mean((pred - target) ** 2)) if len(target) else nan}
+            f"{split}_pearson": correlation(pred, target, "pearson")[0],
+            f"{split}_spearman": correlation(pred, target, "spearman")[0],
+            f"{split}_mse": float(np.mean((pred - target) ** 2)) if len(target) else float("nan")}

@@ -11,7 +11,7 @@ import pytest
 from helpers import ROOT, compose
 from mitbench.data.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10
 from mitbench.data.io import read_fasta, records_from_json, records_to_json
-from mitbench.data.mit import COUNTS, STRONG_35, MITSuite, build_mit, main
+from mitbench.data.mit import COUNTS, STRONG_35, build_mit, main
 from mitbench.data.records import records_to_frame, validate_records
 
 DESIGNED = set(range(15, 24)) | set(range(30, 36)) | set(range(50, 59))  # UP, -35, ext -10 + -10
@@ -148,22 +148,3 @@ def test_bytes_do_not_depend_on_python_hash_seed(tmp_path):
 def test_json_roundtrip_keeps_elements_and_meta(recs):
     back = records_from_json(records_to_json(recs))
     assert back == recs
-
-
-def test_suite_from_config_matches_constructor_and_bad_source_fails():
-    import hydra
-
-    cfg = compose(["logger=none"])
-    suite = hydra.utils.instantiate(cfg.suite)
-    assert isinstance(suite, MITSuite) and suite.name == "mit" and suite.version == "1.0"
-    assert (suite.n_boot, suite.boot_seed, suite.seed) == (1000, 0, 42)
-    import inspect
-    params = set(inspect.signature(MITSuite.__init__).parameters) - {"self"}
-    assert set(cfg.suite) - {"_target_"} == params
-    assert [r.sequence for r in suite.records()] == [r.sequence for r in build_mit(42)]
-    frame = records_to_frame(suite.records())
-    assert frame.groupby("class")["group"].nunique().to_dict() == COUNTS
-    with pytest.raises(ValueError, match="natural_source"):
-        MITSuite(natural_source="genbank")
-    with pytest.raises(ValueError, match="regulondb_path"):
-        MITSuite(natural_source="regulondb").records()

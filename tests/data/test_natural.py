@@ -7,7 +7,8 @@ import pytest
 
 from helpers import shared_path
 from mitbench.data.natural import draw, fit_spacer, is_intact, load_curated, pools, realize
-from mitbench.data.regulondb import iter_rows, mismatches
+from mitbench.data.grammar import mismatches
+from mitbench.data.regulondb import iter_rows
 
 
 def _rows():

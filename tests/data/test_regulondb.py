@@ -5,7 +5,8 @@ import pytest
 from helpers import shared_path
 from mitbench.data.mit import build_mit
 from mitbench.data.natural import from_located, is_intact, pools, realize
-from mitbench.data.regulondb import locate, mismatches, read_promoter_set
+from mitbench.data.grammar import mismatches
+from mitbench.data.regulondb import locate, read_promoter_set
 
 HEADER = "# comment\n# Columns: ...\n"
 

@@ -6,13 +6,13 @@ import pandas as pd
 import pytest
 
 from helpers import shared_path
-from mitbench.data.probes import ATTitration, SpacingProbe, StrandProbe, UPSweep
+from mitbench.data.probes import at_titration_records, spacing_records, strand_records, up_sweep_records
 from mitbench.data.records import records_to_frame
 from mitbench.metrics import probes as mp
 
 
-def scored(suite, fn):
-    table = records_to_frame(suite.records())
+def scored(records, fn):
+    table = records_to_frame(records)
     table["score"] = [float(fn(row)) for row in table.itertuples()]
     return table
 
@@ -21,34 +21,41 @@ def at_count(row):
     return row.sequence.count("A") + row.sequence.count("T")
 
 
-def test_accuracy_counts_ties_half():
-    assert mp.accuracy([1.0, -1.0, 0.0, 2.0]) == pytest.approx(2.5 / 4)
+def test_accuracy_counts_ties_as_failures():
+    # the project's one tie rule (issue 7): a tie is a failure, counted and reported
+    assert mp.accuracy([1.0, -1.0, 0.0, 2.0]) == pytest.approx(2 / 4)
+    assert mp.wins([1.0, -1.0, 0.0, 2.0, float("nan")]) == (0.5, 2, 1, 4)
     assert math.isnan(mp.accuracy([]))
+    block = mp.win_block("k", [1.0, 1.0, 0.0], chance=0.5)
+    assert block == {"k": pytest.approx(2 / 3), "k_ties": 1, "k_n": 3, "k_pvalue": pytest.approx(0.5)}
 
 
 def test_at_count_scorer_is_pure_composition():
-    m = mp.at_titration(scored(ATTitration("at", "1", 0, [0.3, 0.5, 0.8], 5), at_count))
+    m = mp.at_titration(scored(at_titration_records(0, [0.3, 0.5, 0.8], 5), at_count))
     assert m["at_pearson_r"] == pytest.approx(1.0) and m["at_pearson_r_compensated"] == pytest.approx(1.0)
     assert m["at_slope_per_10pct"] == pytest.approx(10.0)  # 100 bp: +10 pp A/T = +10 A/T bases
-    assert m["at_delta_compensated_minus_broken"] == 0.0 and m["at_acc_compensated_gt_broken"] == 0.5
+    assert m["at_delta_compensated_minus_broken"] == 0.0 and m["at_acc_compensated_gt_broken"] == 0.0
+    assert m["at_acc_compensated_gt_broken_ties"] == 15 and m["at_acc_compensated_gt_broken_pvalue"] == 1.0
     assert m["at_delta_intact_minus_broken"] == 0.0
 
 
 def test_motif_reader_at_titration():
-    m = mp.at_titration(scored(ATTitration("at", "1", 0, [0.4, 0.6], 5),
+    m = mp.at_titration(scored(at_titration_records(0, [0.4, 0.6], 5),
                                lambda r: 2.0 * (r.variant == "intact") + (r.variant == "compensated")))
     assert m["at_delta_intact_minus_broken"] == 2.0 and m["at_acc_intact_gt_broken"] == 1.0
     assert m["at_delta_compensated_minus_broken"] == 1.0 and math.isnan(m["at_pearson_r_intact"])
 
 
 def test_up_sweep_position_reader_and_composition_reader():
-    suite = UPSweep("up", "1", 0, [0, 5, 10, 15, 20, 25, 45, 60, 80], True, 6, 0.55)
+    suite = up_sweep_records(0, [0, 5, 10, 15, 20, 25, 45, 60, 80], True, 6, 0.55)
     m = mp.up_sweep(scored(suite, lambda r: float(r.condition == "p15")))
     assert m["up_delta_wrong_minus_correct"] == -1.0 and m["up_delta_none_minus_correct"] == -1.0
     assert m["up_acc_correct_gt_wrong"] == 1.0 and m["up_acc_correct_gt_none"] == 1.0
     assert m["up_peak_position"] == 15 and m["up_n_clear_wrong"] == 6  # 25 and 45 hit motifs
     c = mp.up_sweep(scored(suite, at_count))
-    assert c["up_delta_wrong_minus_correct"] == 0.0 and c["up_acc_correct_gt_wrong"] == 0.5
+    assert c["up_delta_wrong_minus_correct"] == 0.0 and c["up_acc_correct_gt_wrong"] == 0.0
+    assert c["up_acc_correct_gt_wrong_ties"] == 6 * 6 and c["up_acc_correct_best"] == 0.0
+    assert m["up_acc_correct_best"] == 1.0 and m["up_acc_correct_best_pvalue"] == pytest.approx((1 / 7) ** 6)
     assert math.isnan(c["up_peak_position"])
     table = scored(suite, at_count)
     none, p15 = (table[table.condition == k].set_index("group") for k in ("none", "p15"))
@@ -58,7 +65,7 @@ def test_up_sweep_position_reader_and_composition_reader():
 
 
 def test_spacing_peak_and_effect():
-    suite = SpacingProbe("sp", "1", 0, list(range(12, 26)), 4, 0.55)
+    suite = spacing_records(0, list(range(12, 26)), 4, 0.55)
     m = mp.spacing(scored(suite, lambda r: -abs(r.spacing - 17)))
     # other spacings are 1..5 below and 1..8 above 17: mean distance (15 + 36) / 13
     assert m["spacing_peak"] == 17 and m["spacing_effect"] == pytest.approx(51 / 13)
@@ -68,11 +75,12 @@ def test_spacing_peak_and_effect():
 
 
 def test_strand_accuracy():
-    suite = StrandProbe("st", "1", 0, 8, 0.55)
+    suite = strand_records(0, 8, 0.55)
     m = mp.strand(scored(suite, lambda r: float(r.condition == "forward")))
     assert m["strand_accuracy"] == 1.0 and m["strand_delta_forward_minus_full_rc"] == 1.0
     c = mp.strand(scored(suite, at_count))  # RC and shuffles keep A/T: all ties
-    assert c["strand_accuracy"] == 0.5 and c["strand_delta_forward_minus_scrambled"] == 0.0
+    assert c["strand_accuracy"] == 0.0 and c["strand_delta_forward_minus_scrambled"] == 0.0
+    assert c["strand_accuracy_ties"] == 8 and m["strand_accuracy_pvalue"] == pytest.approx(0.5 ** 8)
 
 
 def test_ablation_golden():
@@ -80,7 +88,7 @@ def test_ablation_golden():
                       "group": ["0", "0", "1", "1", "0", "0"], "score": [1.0, 3.0, 2.0, 1.0, 0.0, 0.0]})
     m = mp.ablation(t, "abl", "ref")
     assert m["abl_a_delta_x_minus_ref"] == 0.5 and m["abl_a_acc_x_gt_ref"] == 0.5
-    assert m["abl_b_acc_x_gt_ref"] == 0.5 and m["abl_a_mean_ref"] == 1.5
+    assert m["abl_b_acc_x_gt_ref"] == 0.0 and m["abl_b_acc_x_gt_ref_ties"] == 1 and m["abl_a_mean_ref"] == 1.5
 
 
 def test_effect_hierarchy_golden():

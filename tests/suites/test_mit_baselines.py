@@ -4,7 +4,6 @@ Two sources of D/E/H: a local 100-triple construction from the grammar (always r
 with segments 15–23 and 40–48 swapped, so it has E_i's exact composition) and the generated
 MIT suite (``conf/suite/mit.yaml``; skipped while ``mitbench.data.mit`` is missing).
 """
-import importlib.util
 
 import hydra
 import numpy as np
@@ -70,8 +69,6 @@ def test_acceptance_on_local_triples(name, local_table):
 
 @pytest.fixture(scope="module")
 def mit_table():
-    if importlib.util.find_spec("mitbench.data.mit") is None:
-        pytest.skip("mitbench.data.mit (MITSuite) is not in this tree yet")
     suite = hydra.utils.instantiate(compose(["logger=none", "suite=mit"]).suite)
     return records_to_frame(suite.records())
 

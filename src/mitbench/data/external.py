@@ -1,4 +1,4 @@
-"""``suite=external``: score sequence sets read from files instead of generated.
+"""Readers of sequence sets from files (used by ``suite=external``).
 
 Accepted inputs (``path``)
 --------------------------
@@ -10,8 +10,6 @@ Accepted inputs (``path``)
 * a FASTA file (``.fa``, ``.fasta``, ``.fna``) with headers ``>id class=<label> [key=value ...]``;
   ``group`` comes from the header when given, else the index within class.
 
-Metrics: :func:`mitbench.metrics.mit.summarize_mit` when classes D and E are present (SCR
-needs H too), else per-class statistics.
 """
 from __future__ import annotations
 
@@ -19,11 +17,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from mitbench.data.io import read_fasta
 from mitbench.data.records import SequenceRecord
-from mitbench.suites.base import Suite
 
 FASTA_SUFFIXES = (".fa", ".fasta", ".fna")
 RESERVED = frozenset({"id", "class", "sequence", "length", "elements", "score"})
@@ -80,66 +75,24 @@ def read_reference_json(path: str | Path) -> list[SequenceRecord]:
     return _with_index_groups(records, keep_existing=False)
 
 
-class ExternalSuite(Suite):
-    """Sequences from files (class JSON layout or FASTA); see the module docstring.
+def read_external(path: str | Path) -> list[SequenceRecord]:
+    """Records of a class-JSON directory, a ``.json`` list or a FASTA file (see module docstring).
 
-    Parameters
-    ----------
-    path : str
-        Directory of ``class_*.json``, a ``.json`` list, or a FASTA file.
-    version : str
-        Recorded in metrics.json; name the data release you score (e.g. the reference commit).
-    name : str
-        Suite name used in output paths and comparison tables.
-    n_boot : int
-        Bootstrap resamples for metric CIs.
-    seed : int
-        Bootstrap seed.
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        On an unsupported file type or a malformed file (the message names file and record).
     """
-
-    name = "external"
-
-    def __init__(self, path: str, version: str = "1", name: str = "external", n_boot: int = 1000,
-                 seed: int = 0) -> None:
-        super().__init__(version)
-        self.path = Path(path)
-        self.name = name
-        self.n_boot = int(n_boot)
-        self.seed = int(seed)
-
-    def build(self) -> list[SequenceRecord]:
-        if not self.path.exists():
-            raise FileNotFoundError(f"suite=external: {self.path} does not exist")
-        if self.path.is_dir() or self.path.suffix.lower() == ".json":
-            return read_reference_json(self.path)
-        if self.path.suffix.lower() in FASTA_SUFFIXES:
-            return _with_index_groups(read_fasta(self.path), keep_existing=True)
-        raise ValueError(f"{self.path}: expected a directory of class_*.json, a .json file or FASTA "
-                         f"({', '.join(FASTA_SUFFIXES)})")
-
-    def is_mit(self, table: pd.DataFrame) -> bool:
-        """True when the table has classes D and E (CSS is defined)."""
-        return {"D", "E"} <= set(table["class"])
-
-    def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
-        from mitbench.metrics.mit import class_stats, summarize_mit
-
-        if self.is_mit(table):
-            return summarize_mit(table, n_boot=self.n_boot, seed=self.seed)
-        return class_stats(table)
-
-    def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
-        from mitbench.report.common import class_distribution_figure
-        from mitbench.report.mit import mit_figures
-
-        if self.is_mit(table):
-            return mit_figures(table, metrics, outdir)
-        return [class_distribution_figure(table, Path(outdir) / "class_scores.png")]
-
-    def report(self, table: pd.DataFrame, metrics: dict[str, Any]) -> str:
-        from mitbench.report.common import class_table
-        from mitbench.report.mit import mit_report
-
-        if self.is_mit(table):
-            return mit_report(table, metrics)
-        return f"## Scores by class ({self.path.name})\n\n{class_table(table)}\n"
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"suite=external: {path} does not exist")
+    if path.is_dir() or path.suffix.lower() == ".json":
+        return read_reference_json(path)
+    suffixes = [x.lower() for x in path.suffixes]
+    if suffixes and (suffixes[-1] in FASTA_SUFFIXES or (suffixes[-1] == ".gz" and suffixes[-2:-1]
+                                                          and suffixes[-2] in FASTA_SUFFIXES)):
+        return _with_index_groups(read_fasta(path), keep_existing=True)
+    raise ValueError(f"{path}: expected a directory of class_*.json, a .json file or FASTA "
+                     f"({', '.join(FASTA_SUFFIXES)}, optionally .gz)")

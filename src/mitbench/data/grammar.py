@@ -63,24 +63,39 @@ class Layout:
         return self.minus10_start, self.minus10_start + 6
 
     @property
+    def ext10_start(self) -> int:
+        return self.minus10_start - 3
+
+    @property
     def ext10(self) -> tuple[int, int]:
-        return self.minus10_start - 3, self.minus10_start
+        return self.ext10_start, self.minus10_start
 
 
 STANDARD = Layout()
 
 
 def background(rng: np.random.Generator, n: int, at: float = 0.55) -> str:
-    """Random background of ``n`` bp with exactly ``round(at * n)`` A/T bases.
-
-    A vs T and G vs C are chosen with equal probability; positions are then permuted.
-    """
+    """Random background of ``n`` bp with exactly ``round(at * n)`` A/T bases (see :func:`fill_exact`)."""
     if not 0.0 <= at <= 1.0:
         raise ValueError(f"AT fraction must be in [0, 1], got {at}")
-    n_at = int(round(at * n))
-    at_bases = rng.choice(np.array(list("AT")), size=n_at)
-    gc_bases = rng.choice(np.array(list("GC")), size=n - n_at)
-    bases = np.concatenate([at_bases, gc_bases])
+    return fill_exact(rng, n, int(round(at * n)))
+
+
+def fill_exact(rng: np.random.Generator, n: int, n_at: int) -> str:
+    """Random ``n``-bp string with exactly ``n_at`` A/T bases.
+
+    A vs T and G vs C are chosen with equal probability, then positions are permuted; the one
+    background sampler of every generator (same seed, same bytes on any machine).
+
+    Raises
+    ------
+    ValueError
+        If ``n_at`` is outside ``[0, n]``.
+    """
+    if not 0 <= n_at <= n:
+        raise ValueError(f"cannot put {n_at} A/T bases into {n} free positions")
+    bases = np.concatenate([rng.choice(np.array(list("AT")), size=n_at),
+                            rng.choice(np.array(list("GC")), size=n - n_at)])
     rng.shuffle(bases)
     return "".join(bases.tolist())
 
@@ -104,6 +119,18 @@ def place(seq: str, start: int, motif: str) -> str:
     return seq[:start] + motif + seq[end:]
 
 
+def mismatches(seq: str, pattern: str) -> int:
+    """Number of positions where ``seq`` does not match the IUPAC ``pattern`` (same length)."""
+    if len(seq) != len(pattern):
+        raise ValueError(f"length mismatch: {seq!r} vs pattern {pattern!r}")
+    return sum(c not in IUPAC[p] for c, p in zip(seq, pattern.upper()))
+
+
+def at_count(seq: str) -> int:
+    """Number of A/T bases in ``seq``."""
+    return seq.count("A") + seq.count("T")
+
+
 def at_fraction(seq: str) -> float:
     """Fraction of A/T bases."""
-    return (seq.count("A") + seq.count("T")) / len(seq) if seq else 0.0
+    return at_count(seq) / len(seq) if seq else 0.0

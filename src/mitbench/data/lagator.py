@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mitbench.data.grammar import STANDARD
 from mitbench.data.records import ALPHABET
 from mitbench.data.training import RegressionData, split_by_hash
 
@@ -59,7 +60,7 @@ class Lagator2022(RegressionData):
         if self.target not in raw.columns:
             raise ValueError(f"lagator2022 {self.library}: no column {self.target!r} (have {list(raw.columns)})")
         seqs = raw["sequence"].astype(str).str.upper()
-        end = self.window_start + 100
+        end = self.window_start + STANDARD.length
         keep, excluded = [], []
         for i, (s, t) in enumerate(zip(seqs, raw[self.target])):
             rid = f"{self.library}_{i:05d}"

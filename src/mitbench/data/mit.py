@@ -31,20 +31,17 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from mitbench.data import natural
-from mitbench.data.grammar import (BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS,
+from mitbench.data.grammar import (BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS, mismatches,
                                    background, place, resolve_iupac)
 from mitbench.data.records import Element, SequenceRecord
-from mitbench.data.regulondb import mismatches
-from mitbench.suites.base import Suite
 
 COUNTS = {"A": 100, "B": 100, "C": 100, "D": 100, "E": 100, "F": 50, "G": 50, "H": 50}
 NATURAL_CLASSES = {"A": "intact", "B": "weak", "G": "compensated"}
+NATURAL_SOURCES = ("curated", "regulondb")
 STRONG_35 = ("TTGACA", "TTGACT", "TTGATA")  # consensus + 3'-position variants (reference implementation)
 DISTAL_UP = "AAAWWTWTTTT"  # Estrem et al. 1998 PNAS UP consensus, distal subsite −57..−47
 SWAP = ((15, 24), (40, 49))  # H: UP slot <-> spacer segment, half-open
@@ -141,7 +138,7 @@ def load_natural(source: str, regulondb_path: str | Path | None = None) -> list[
         from mitbench.data.regulondb import read_promoter_set
 
         return [natural.from_located(p) for p in read_promoter_set(regulondb_path)]
-    raise ValueError(f"natural_source must be 'curated' or 'regulondb', got {source!r}")
+    raise ValueError(f"natural_source must be one of {NATURAL_SOURCES}, got {source!r}")
 
 
 def build_mit(seed: int = 42, natural_source: str = "curated", regulondb_path: str | Path | None = None,
@@ -164,60 +161,6 @@ def build_mit(seed: int = 42, natural_source: str = "curated", regulondb_path: s
     return records
 
 
-class MITSuite(Suite):
-    """The MIT as a suite (config: ``conf/suite/mit.yaml``; keys = these arguments).
-
-    Parameters
-    ----------
-    version : str
-        Benchmark definition version.
-    name : str
-        Suite name used in output paths.
-    seed : int
-        Generation seed.
-    natural_source : {"curated", "regulondb"}
-        Where classes A/B/G come from.
-    regulondb_path : str, optional
-        RegulonDB ``PromoterSet.txt`` (needed for ``natural_source="regulondb"``).
-    background_at : float
-        A/T fraction of the background, in [0, 1].
-    n_boot, boot_seed : int
-        Bootstrap resamples and seed for the metrics' confidence intervals.
-    """
-
-    name = "mit"
-
-    def __init__(self, version: str = "1.0", name: str = "mit", seed: int = 42, natural_source: str = "curated",
-                 regulondb_path: str | None = None, background_at: float = 0.55, n_boot: int = 1000,
-                 boot_seed: int = 0) -> None:
-        super().__init__(version)
-        if natural_source not in ("curated", "regulondb"):
-            raise ValueError(f"natural_source must be 'curated' or 'regulondb', got {natural_source!r}")
-        if not 0.0 <= float(background_at) <= 1.0:
-            raise ValueError(f"background_at must be in [0, 1], got {background_at}")
-        self.name = name
-        self.seed, self.natural_source, self.regulondb_path = int(seed), natural_source, regulondb_path
-        self.background_at, self.n_boot, self.boot_seed = float(background_at), int(n_boot), int(boot_seed)
-
-    def build(self) -> list[SequenceRecord]:
-        return build_mit(self.seed, self.natural_source, self.regulondb_path, self.background_at)
-
-    def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
-        from mitbench.metrics.mit import summarize_mit
-
-        return summarize_mit(table, n_boot=self.n_boot, seed=self.boot_seed)
-
-    def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
-        from mitbench.report.mit import mit_figures
-
-        return mit_figures(table, metrics, outdir)
-
-    def report(self, table: pd.DataFrame, metrics: dict[str, Any]) -> str:
-        from mitbench.report.mit import mit_report
-
-        return mit_report(table, metrics)
-
-
 def main(argv: list[str] | None = None) -> dict[str, Path]:
     """CLI entry: generate the benchmark and write FASTA, metadata CSV and JSON."""
     from mitbench.data.io import write_records
@@ -226,7 +169,7 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
     ap = argparse.ArgumentParser(prog="python -m mitbench.data.mit", description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--natural-source", choices=("curated", "regulondb"), default="curated")
+    ap.add_argument("--natural-source", choices=NATURAL_SOURCES, default="curated")
     ap.add_argument("--regulondb-path", default=None, help="RegulonDB PromoterSet.txt (for --natural-source regulondb)")
     ap.add_argument("--background-at", type=float, default=0.55)
     ap.add_argument("--stem", default="mit", help="output file stem")

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from mitbench.data.grammar import CONSENSUS_10, STANDARD, UP_CONSENSUS, Layout, background, place, resolve_iupac
+from mitbench.data.grammar import (CONSENSUS_10, STANDARD, UP_CONSENSUS, Layout, background, mismatches, place,
+                                   resolve_iupac)
 from mitbench.data.records import Element
-from mitbench.data.regulondb import LocatedPromoter, mismatches
+from mitbench.data.regulondb import LocatedPromoter
 
 CATEGORIES = ("intact", "weak", "compensated")
 _COLUMNS = ("name", "gene", "organism", "minus35", "spacer", "minus10", "up", "ext10",

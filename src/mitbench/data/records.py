@@ -120,27 +120,14 @@ def validate_records(records: Iterable[SequenceRecord]) -> list[SequenceRecord]:
     return out
 
 
-def check_lengths(records: Sequence[SequenceRecord], *, exact: int | None = None,
-                  maximum: int | None = None, who: str = "model") -> None:
-    """Raise ValueError naming the first record whose length breaks a model's constraint.
-
-    Parameters
-    ----------
-    exact : int, optional
-        Required length (layout-bound models read fixed positions).
-    maximum : int, optional
-        Longest sequence the model accepts (context length, in nucleotides).
-    who : str
-        Name used in the message.
-    """
+def check_lengths(records: Sequence[SequenceRecord], *, exact: int, who: str = "model") -> None:
+    """Raise ValueError naming the first record whose length is not ``exact`` (layout-bound models
+    read fixed positions; ``who`` names the model in the message)."""
     for rec in records:
-        n = len(rec.sequence)
-        if exact is not None and n != exact:
+        if len(rec.sequence) != exact:
             raise ValueError(
-                f"record {rec.id!r}: length {n} bp, but {who} reads fixed positions of a {exact}-bp layout"
-            )
-        if maximum is not None and n > maximum:
-            raise ValueError(f"record {rec.id!r}: length {n} bp exceeds {who}'s context of {maximum} bp")
+                f"record {rec.id!r}: length {len(rec.sequence)} bp, but {who} reads fixed positions of a "
+                f"{exact}-bp layout")
 
 
 def records_to_frame(records: Sequence[SequenceRecord]):

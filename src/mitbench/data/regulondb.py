@@ -19,21 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from mitbench.data.grammar import CONSENSUS_10, CONSENSUS_35, STANDARD, Layout
+from mitbench.data.grammar import CONSENSUS_10, CONSENSUS_35, STANDARD, Layout, mismatches
 
 TSS_INDEX = 60  # 0-based index of the +1 in the 81-nt window
 WINDOW = 81
 DISCRIMINATOR = range(4, 10)  # nt between the −10 hexamer's last base and the +1 (typical 5–9)
 SPACERS = range(15, 20)
 UP_SLOT = "WWWWWWRNR"  # A/T-tract reading of the proximal UP consensus AAAAAARNR (Estrem 1998)
-_IUPAC = {"A": "A", "C": "C", "G": "G", "T": "T", "W": "AT", "R": "AG", "N": "ACGT"}
-
-
-def mismatches(seq: str, pattern: str) -> int:
-    """Number of positions where ``seq`` does not match the IUPAC ``pattern`` (same length)."""
-    if len(seq) != len(pattern):
-        raise ValueError(f"length mismatch: {seq!r} vs pattern {pattern!r}")
-    return sum(c not in _IUPAC[p] for c, p in zip(seq, pattern))
 
 
 @dataclass(frozen=True)

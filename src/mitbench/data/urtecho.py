@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mitbench.data.grammar import STANDARD
 from mitbench.data.records import ALPHABET, reverse_complement
 from mitbench.data.training import RegressionData, split_by_group
 
@@ -41,7 +42,7 @@ SPACERS = "SpacerSequences.txt"
 SENSE_5P = "TCCGACGGGGAGTATATACTC"  # first 21 bp of every sense-strand line (controls included)
 MINUS35_AT = 109  # 0-based −35 start in the 198-bp sense sequence (= 24 + 85)
 SPACER_AT = MINUS35_AT + 6
-WINDOW = (MINUS35_AT - 30, MINUS35_AT + 70)  # 100 bp, −35 lands at 30
+WINDOW = (MINUS35_AT - STANDARD.minus35_start, MINUS35_AT - STANDARD.minus35_start + STANDARD.length)  # −35 lands on the layout
 UP_NAMES = ("noUP", "gourse_136fold_up", "gourse_326fold_up")
 REPLICATES = ("RNA_exp_rep1.1", "RNA_exp_rep1.2", "RNA_exp_rep2", "RNA_exp_rep3")
 

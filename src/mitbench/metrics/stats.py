@@ -82,6 +82,65 @@ def win_rate(a: Sequence[float], b: Sequence[float]) -> tuple[float, int, int]:
     return (wins / a.size if a.size else float("nan")), wins, ties
 
 
+def correlation(x: Sequence[float], y: Sequence[float], method: str = "pearson") -> tuple[float, float]:
+    """Pearson or Spearman correlation and its two-sided p-value, guarded for degenerate input.
+
+    Parameters
+    ----------
+    x, y : array_like of float, shape (n,)
+        Paired values (NaN pairs are dropped).
+    method : {"pearson", "spearman"}
+
+    Returns
+    -------
+    r, p : float
+        ``(nan, nan)`` when fewer than 3 complete pairs remain or either input is constant
+        (zero range): a correlation with a constant is undefined, not 0.
+    """
+    x, y = np.asarray(x, float).ravel(), np.asarray(y, float).ravel()
+    if x.shape != y.shape:
+        raise ValueError(f"correlation of arrays of different shapes: {x.shape} vs {y.shape}")
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan"), float("nan")
+    if method == "pearson":
+        res = _st.pearsonr(x, y)
+    elif method == "spearman":
+        res = _st.spearmanr(x, y)
+    else:
+        raise ValueError(f"method must be 'pearson' or 'spearman', got {method!r}")
+    return float(res[0]), float(res[1])
+
+
+def average_ranks(a: Array) -> Array:
+    """Row-wise ranks 1..n of ``a`` (B, n), ties given their average rank (as ``scipy.stats.rankdata``),
+    vectorised over rows for bootstrap replicates."""
+    a = np.asarray(a, float)
+    b, n = a.shape
+    order = np.argsort(a, axis=1, kind="mergesort")
+    sorted_a = np.take_along_axis(a, order, axis=1)
+    starts = np.ones((b, n), dtype=bool)
+    starts[:, 1:] = sorted_a[:, 1:] != sorted_a[:, :-1]
+    group = np.cumsum(starts, axis=1) - 1 + (np.arange(b) * n)[:, None]  # unique tie-group id per row
+    pos = np.broadcast_to(np.arange(1, n + 1, dtype=float), (b, n))
+    mean_rank = np.bincount(group.ravel(), weights=pos.ravel(), minlength=b * n) / np.maximum(
+        np.bincount(group.ravel(), minlength=b * n), 1)
+    ranks = np.empty((b, n))
+    np.put_along_axis(ranks, order, mean_rank[group], axis=1)
+    return ranks
+
+
+def spearman_rows(x: Array, y: Array) -> Array:
+    """Spearman correlation of each row pair of ``x``, ``y`` (B, n) -> (B,); NaN for a constant row."""
+    rx, ry = average_ranks(x), average_ranks(y)
+    rx -= rx.mean(1, keepdims=True)
+    ry -= ry.mean(1, keepdims=True)
+    den = np.sqrt((rx ** 2).sum(1) * (ry ** 2).sum(1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, (rx * ry).sum(1) / np.where(den > 0, den, 1.0), np.nan)
+
+
 def binom_greater_pvalue(wins: int, n: int, p0: float = 0.5) -> float:
     """Exact one-sided binomial p-value for ``P(win) > p0`` given ``wins`` of ``n`` pairs.
 

@@ -15,6 +15,7 @@ from torch import Tensor, nn
 
 from mitbench.data.records import SequenceRecord, check_lengths
 from mitbench.models.base import Scorer
+from mitbench.models.components.base import Component
 from mitbench.data.encoding import one_hot
 
 PREFIX = "component."
@@ -68,9 +69,9 @@ class BiophysicalScorer(Scorer):
     ----------
     name : str
         Model name in outputs.
-    component : nn.Module
-        Maps ``(B, L, 4)`` float64 one-hot to ``(B,)`` float64 (higher = more active). May set
-        ``min_length`` (shortest sequence it can score).
+    component : Component
+        Maps ``(B, L, 4)`` float64 one-hot to ``(B,)`` float64 (higher = more active) and declares
+        ``min_length`` (see :mod:`mitbench.models.components.base`).
     mode : str
         Scoring mode reported with the scores (``score``, ``energy``, ``ll``).
     checkpoint : str, optional
@@ -81,10 +82,13 @@ class BiophysicalScorer(Scorer):
         scanning components that accept any length ``>= component.min_length``.
     """
 
-    def __init__(self, name: str, component: nn.Module, mode: str = "score",
+    def __init__(self, name: str, component: Component, mode: str = "score",
                  checkpoint: str | None = None, exact_length: int | None = 100) -> None:
         super().__init__(name)
         self.mode = mode
+        if not isinstance(component, Component):
+            raise TypeError(f"{name}: component must subclass mitbench.models.components.base.Component, "
+                            f"got {type(component).__name__}")
         self.component = component.to(torch.float64)
         self.checkpoint = checkpoint
         self.exact_length = exact_length
@@ -95,7 +99,7 @@ class BiophysicalScorer(Scorer):
         """Raise ``ValueError`` naming the first record of a wrong (layout) or too short length."""
         if self.exact_length is not None:
             check_lengths(records, exact=self.exact_length, who=self.name)
-        shortest = int(getattr(self.component, "min_length", 1))
+        shortest = int(self.component.min_length)
         for rec in records:
             if len(rec.sequence) < shortest:
                 raise ValueError(f"record {rec.id!r}: length {len(rec.sequence)} bp, but {self.name} "

@@ -103,6 +103,12 @@ class PrecomputedScorer(Scorer):
         self.kind, self.data = load_score_file(self.path)
         self.scores: dict[str, float] | None = None
 
+    def setup(self, stage: str) -> None:
+        """Bind to the records the trainer's datamodule serves (class-keyed files need their order)."""
+        datamodule = self.trainer.datamodule if self._trainer is not None else None
+        if self.scores is None and datamodule is not None and hasattr(datamodule, "records"):
+            self.check_records(datamodule.records)
+
     def check_records(self, records: Sequence[SequenceRecord]) -> None:
         """Map every record to its score; raise ValueError naming a missing id or a class mismatch."""
         if self.kind == "id":
@@ -135,13 +141,15 @@ class PrecomputedScorer(Scorer):
         raise RuntimeError("PrecomputedScorer looks scores up by record id; use predict_step")
 
     def predict_step(self, batch: dict, batch_idx: int = 0, dataloader_idx: int = 0) -> dict:
-        if self.scores is None:
-            raise RuntimeError("PrecomputedScorer.check_records(records) must run before predict")
         ids = list(batch["ids"])
-        unknown = [i for i in ids if i not in self.scores]
+        if self.scores is None and self.kind == "class":
+            raise RuntimeError(f"{self.path}: scores are keyed by class, so their order must be bound to the "
+                               "records first (check_records(records), done by setup() under a Trainer)")
+        table = self.scores if self.scores is not None else self.data
+        unknown = [i for i in ids if i not in table]
         if unknown:
-            raise ValueError(f"record {unknown[0]!r}: not among the records passed to check_records")
-        values = [self.scores[i] for i in ids]
+            raise ValueError(f"record {unknown[0]!r}: no score in {self.path}")
+        values = [table[i] for i in ids]
         bad = [i for i, s in zip(ids, values) if not math.isfinite(s)]
         if bad:
             raise ValueError(f"model {self.name!r}: non-finite score for record {bad[0]!r}")

@@ -9,12 +9,14 @@ point "knows composition, nothing else" beside every model.
 from __future__ import annotations
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
+
+from mitbench.models.components.base import Component
 
 from mitbench.models.components.kmer import K, load_counts
 
 
-class Composition(nn.Module):
+class Composition(Component):
     """Mononucleotide log-likelihood in nats (higher = more genome-like composition).
 
     Parameters
@@ -28,8 +30,6 @@ class Composition(nn.Module):
     No learnable parameters; buffer ``log_p`` (4,) float64 in ACGT order. Input ``(B, L, 4)``
     float64 one-hot, output ``(B,)`` float64 (linear in the one-hot, so differentiable).
     """
-
-    min_length = 1
 
     def __init__(self, counts_path: str | None = None) -> None:
         super().__init__()

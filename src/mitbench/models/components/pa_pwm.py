@@ -31,13 +31,15 @@ Differences from the reference code (bryanc5864/MechanisticInvarianceTesting_GLM
 from __future__ import annotations
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
+from mitbench.data.grammar import STANDARD
+from mitbench.models.components.base import Component
 from mitbench.models.components.pwm import (PAPER_EXT10, PAPER_MINUS10, PAPER_MINUS35, PAPER_UP,
                                             matrix, pwm_at, pwm_scan, scalar, soft_gate)
 
 
-class PAPWM(nn.Module):
+class PAPWM(Component):
     """Position-aware PWM promoter score.
 
     Parameters
@@ -71,8 +73,8 @@ class PAPWM(nn.Module):
     ``weak10_threshold``, ``ext10_weak_weight``, ``ext10_strong_weight``: 49 or 102 in total.
     """
 
-    def __init__(self, minus35_start: int = 30, minus10_start: int = 53, up_start: int = 15,
-                 ext10_start: int = 50, compensation: bool = True, positional: bool = True,
+    def __init__(self, minus35_start: int = STANDARD.minus35_start, minus10_start: int = STANDARD.minus10_start,
+                 up_start: int = STANDARD.up_start, ext10_start: int = STANDARD.ext10_start, compensation: bool = True, positional: bool = True,
                  optimal_spacing: int = 17, up_weight: float = 0.5, spacing_penalty: float = 0.5,
                  ext10_threshold: float = 1.05, weak10_threshold: float = 4.95,
                  ext10_weak_weight: float = 1.5, ext10_strong_weight: float = 0.5,

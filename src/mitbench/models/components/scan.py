@@ -23,11 +23,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from mitbench.data.grammar import STANDARD
+from mitbench.models.components.base import Component
 from mitbench.models.components.pwm import (PAPER_EXT10, PAPER_MINUS10, PAPER_MINUS35, matrix,
                                             pwm_scan, scalar, soft_gate)
 
 
-class PositionScan(nn.Module):
+class PositionScan(Component):
     """Soft arg-max position-scanning promoter score.
 
     Parameters
@@ -57,7 +59,8 @@ class PositionScan(nn.Module):
     scalars: 69 in total. Input ``(B, L, 4)`` float64 one-hot, ``L >= 6``; output ``(B,)``.
     """
 
-    def __init__(self, expected_minus35: int = 30, expected_minus10: int = 53, optimal_spacing: int = 17,
+    def __init__(self, expected_minus35: int = STANDARD.minus35_start, expected_minus10: int = STANDARD.minus10_start,
+                 optimal_spacing: int = STANDARD.spacer,
                  position_penalty: float = 0.3, spacing_penalty: float = 0.4, order_penalty: float = 5.0,
                  ext10_threshold: float = 1.05, weak10_threshold: float = 6.95,
                  ext10_weak_weight: float = 1.5, ext10_strong_weight: float = 0.3,

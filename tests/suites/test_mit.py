@@ -1,0 +1,26 @@
+"""The MIT suite as configured: constructor = config keys, records = the generator's."""
+import inspect
+
+import hydra
+import pytest
+
+from helpers import compose
+from mitbench.data.mit import COUNTS, build_mit
+from mitbench.data.records import records_to_frame
+from mitbench.suites.mit import MITSuite
+
+
+def test_suite_from_config_matches_constructor_and_bad_source_fails():
+    cfg = compose(["logger=none"])
+    suite = hydra.utils.instantiate(cfg.suite)
+    assert isinstance(suite, MITSuite) and suite.name == "mit" and suite.version == "1.0"
+    assert (suite.n_boot, suite.boot_seed, suite.seed) == (1000, 0, 42)
+    params = set(inspect.signature(MITSuite.__init__).parameters) - {"self"}
+    assert set(cfg.suite) - {"_target_"} == params
+    assert [r.sequence for r in suite.records()] == [r.sequence for r in build_mit(42)]
+    frame = records_to_frame(suite.records())
+    assert frame.groupby("class")["group"].nunique().to_dict() == COUNTS
+    with pytest.raises(ValueError, match="natural_source"):
+        MITSuite(natural_source="genbank")
+    with pytest.raises(ValueError, match="regulondb_path"):
+        MITSuite(natural_source="regulondb").records()
