@@ -8,29 +8,22 @@ metrics dict on rank 0 and ``{}`` on other ranks.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 import hydra
 import lightning as L
-import torch
 from omegaconf import DictConfig, OmegaConf
 
-from mitbench.data.records import records_to_frame
-from mitbench.models.writer import ScoreWriter, merge_shards
+from mitbench.engine import Engine
 from mitbench.loggers import log_run
+from mitbench.metrics.calibration import calibrate
+from mitbench.models.writer import ScoreWriter
 from mitbench.outputs import SPEC_FILE, StagedOutput, write_json
 from mitbench.suites.spec import TIE_RULE, MetricSpec
 
 log = logging.getLogger(__name__)
-
-
-def _is_launcher_process() -> bool:
-    """True in the process that starts a run (before DDP spawns rank>0 copies of it)."""
-    return os.environ.get("LOCAL_RANK", "0") == "0" and os.environ.get("NODE_RANK", "0") == "0"
 
 
 def build_loggers(cfg: DictConfig) -> list:
@@ -38,54 +31,66 @@ def build_loggers(cfg: DictConfig) -> list:
 
 
 def run(cfg: DictConfig) -> dict[str, Any]:
-    """Compose suite, model, datamodule and trainer from ``cfg``; predict; write outputs."""
+    """Compose suite, model, datamodule and trainer from ``cfg``; score the model, its composition
+    references and (with ``calibration=random_init``) its random-initialised null; write outputs."""
     t0 = time.perf_counter()
     out_dir = Path(cfg.paths.output_dir)
     L.seed_everything(cfg.seed, workers=True, verbose=False)
+    alpha = float(cfg.get("alpha", 0.05))
 
     suite = hydra.utils.instantiate(cfg.suite)
     records = suite.records()
     model = hydra.utils.instantiate(cfg.model)
     model.check_records(records)  # before any scoring: a bad record fails fast, nothing written
+    calibration = hydra.utils.instantiate(cfg.calibration) if cfg.get("calibration") else None
+    if calibration is not None:
+        calibration.check_level(alpha)
     # records go in after instantiation: Hydra would deep-copy them into an OmegaConf node
     datamodule = hydra.utils.instantiate(cfg.datamodule, _partial_=True)(records=records)
-
-    shard_dir = out_dir / ".shards"
-    if _is_launcher_process():
-        shutil.rmtree(shard_dir, ignore_errors=True)  # stale shards of a crashed run never merge
-    writer = ScoreWriter(shard_dir)
+    writer = ScoreWriter(out_dir / ".shards")
     loggers = build_loggers(cfg)
     trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[writer], logger=loggers or False)
-    trainer.predict(model, datamodule=datamodule, return_predictions=False)
-    # sequences computed (not served from the score cache), summed over ranks; collective: all ranks call it
-    n_scored = int(trainer.strategy.reduce(
-        torch.tensor(float(model.n_scored), device=trainer.strategy.root_device), reduce_op="sum").item())
-    trainer.strategy.barrier()
-    if not trainer.is_global_zero:
+    engine = Engine(trainer, writer, datamodule, records, out_dir / ".shards")
+
+    main = engine.score(model, "model")
+    refs, skipped = {}, []
+    for name, node in (cfg.get("references") or {}).items():
+        ref = hydra.utils.instantiate(node)
+        try:
+            ref.check_records(records)
+        except ValueError as err:  # e.g. a 6-mer model on shorter records: report it, do not fail the run
+            skipped.append(f"{name}: {err}")
+            continue
+        refs[name] = None if ref.name == model.name else engine.score(ref, f"ref_{name}")
+    has_null = calibration is not None and calibration.supports(model)
+    nulls = [engine.score(copy, f"null{k}") for k, copy in enumerate(calibration.copies(model))] if has_null else []
+    engine.close()
+    if main is None:  # rank > 0 under DDP
         return {}
-    log.info("scored %d of %d sequences; %d served from the score cache", n_scored, len(records),
-             len(records) - n_scored)
 
-    scores, mode = merge_shards(shard_dir)
-    shutil.rmtree(shard_dir, ignore_errors=True)
-    missing = [r.id for r in records if r.id not in scores]
-    if missing:
-        raise RuntimeError(f"no score for record {missing[0]!r} ({len(missing)} missing)")
-    table = records_to_frame(records)
-    table["score"] = [scores[r.id] for r in records]
-
+    table = main.table
     metrics: dict[str, Any] = {
-        "model": model.name, "mode": mode, "suite": suite.name, "suite_version": suite.version,
-        "n_sequences": len(records), "seed": int(cfg.seed), "n_scored": n_scored,
+        "model": model.name, "mode": main.mode, "suite": suite.name, "suite_version": suite.version,
+        "n_sequences": len(records), "seed": int(cfg.seed), "n_scored": main.n_scored,
     }
     metrics.update(suite.summarize(table))
+    spec = suite.spec
+    for name, ref in refs.items():
+        ref_metrics = metrics if ref is None else suite.summarize_null(ref.table)
+        metrics.update({f"ref_{name}_{m.key}": ref_metrics.get(m.key) for m in spec.calibrated_metrics()})
+    if skipped:
+        metrics["references_skipped"] = skipped
+    metrics["calibration"] = _calibration_note(cfg, calibration, model)
+    if has_null:
+        metrics.update(calibrate(metrics, [suite.summarize_null(n.table) for n in nulls], spec.calibrated_metrics()))
+    metrics.update(suite.verdict(metrics, alpha, has_null))
     metrics["wall_time_s"] = round(time.perf_counter() - t0, 3)
 
     with StagedOutput(out_dir) as stage:
         table[["id", "class", "sequence", "score"]].to_csv(stage.path / "scores.csv", index=False,
                                                           float_format="%.10g")
         write_json(stage.path / "metrics.json", metrics)
-        write_json(stage.path / SPEC_FILE, suite.spec.to_dict())
+        write_json(stage.path / SPEC_FILE, spec.to_dict())
         write_run_config(cfg, stage.path)
         figures = suite.figures(table, metrics, stage.path)
         (stage.path / "report.md").write_text(_report(suite, model, table, metrics, figures, stage.path))
@@ -94,6 +99,14 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     print(format_metrics(metrics))
     log.info("outputs written to %s", out_dir)
     return metrics
+
+
+def _calibration_note(cfg: DictConfig, calibration, model) -> str:
+    if calibration is None:
+        return "none (calibration=none)"
+    if not calibration.supports(model):
+        return "none: the model has no architecture to re-initialise (a baseline or precomputed scores)"
+    return f"random_init (n_null={calibration.n_null}, seeds {calibration.seed}..{calibration.seed + calibration.n_null - 1})"
 
 
 def write_run_config(cfg: DictConfig, outdir: Path) -> None:

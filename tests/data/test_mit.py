@@ -19,7 +19,7 @@ DESIGNED = set(range(15, 24)) | set(range(30, 36)) | set(range(50, 59))  # UP, -
 
 @pytest.fixture(scope="module")
 def recs():
-    return build_mit(seed=42)
+    return build_mit(seed=42, controls=False)  # the 650 paper-style records; controls: test_controls.py
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ import pytest
 from mitbench.data.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10
 from mitbench.data.probes import (at_titration_records, background_records, length_records, motif_records,
                                   spacing_records, strand_records, up_sweep_records, upcomp_records)
-from mitbench.data.probes.common import move_window, overlaps
+from mitbench.data.grammar import move_window
+from mitbench.data.probes.common import overlaps
 from mitbench.data.records import reverse_complement
 
 SMALL = {  # kind: (probe name, seed -> records)

@@ -8,6 +8,7 @@ import pytest
 from helpers import shared_path
 from mitbench.data.probes import at_titration_records, spacing_records, strand_records, up_sweep_records
 from mitbench.data.records import records_to_frame
+from mitbench.metrics import hierarchy
 from mitbench.metrics import probes as mp
 
 
@@ -91,14 +92,33 @@ def test_ablation_golden():
     assert m["abl_b_acc_x_gt_ref"] == 0.0 and m["abl_b_acc_x_gt_ref_ties"] == 1 and m["abl_a_mean_ref"] == 1.5
 
 
+def _battery(score):
+    parts = [up_sweep_records(0, [0, 5, 10, 15, 20, 25, 45, 60, 70, 80], True, 8, 0.55),
+             at_titration_records(0, [0.3, 0.5, 0.8], 8), spacing_records(0, list(range(12, 26)), 8, 0.55),
+             strand_records(0, 8, 0.55)]
+    return scored([r for p in parts for r in p], score)
+
+
 def test_effect_hierarchy_golden():
-    m = mp.effect_hierarchy({"up_delta_wrong_minus_correct": -0.5, "at_slope_per_10pct": 4.0,
-                             "up_delta_none_minus_correct": -3.0, "spacing_effect": 0.25,
-                             "strand_delta_forward_minus_rc_in_place": -1.0})
-    assert m["hier_effect_positional"] == 0.5 and m["hier_at_over_positional"] == 8.0
-    assert m["hier_up_presence_over_positional"] == 6.0 and m["hier_spacing_over_positional"] == 0.5
-    assert m["hier_strand_over_positional"] == -2.0 and math.isnan(m["hier_motif_over_positional"])
-    assert math.isnan(mp.effect_hierarchy({"up_delta_wrong_minus_correct": 0.0})["hier_at_over_positional"])
+    # +1 for the UP at 15, +3 for the intact -10, +2 per 10 pp A/T: exact effects, zero-width CIs
+    def score(r):
+        return (float(r.condition == "p15") + 3.0 * (r.variant == "intact")
+                + (20.0 * r.at_fraction if r.probe == "at_titration" else 0.0))
+    h = hierarchy.effect_hierarchy(_battery(score), n_boot=200)
+    assert h["hier_effect_positional"] == 1.0 and h["hier_effect_positional_ci_low"] == 1.0
+    assert h["hier_effect_motif"] == pytest.approx(3.0) and h["hier_motif_over_positional"] == pytest.approx(3.0)
+    assert h["hier_effect_at"] == pytest.approx(2.0) and h["hier_at_over_positional"] == pytest.approx(2.0)
+    assert h["hier_effect_up_presence"] == 1.0 and h["hier_up_presence_over_positional_ci_low"] == pytest.approx(1.0)
+    assert h["hier_effect_strand"] == 0.0 and h["hier_notes"] == ""
+
+
+def test_effect_hierarchy_never_divides_by_a_null_or_negative_effect():
+    none = hierarchy.effect_hierarchy(_battery(at_count), n_boot=200)  # composition: positional exactly 0
+    assert none["hier_effect_positional"] == 0.0 and math.isnan(none["hier_at_over_positional"])
+    assert "CI contains 0" not in none["hier_notes"] and "ratios to the positional effect are undefined" in none["hier_notes"]
+    wrong = hierarchy.effect_hierarchy(_battery(lambda r: -float(r.condition == "p15")), n_boot=200)
+    assert wrong["hier_effect_positional"] == -1.0 and math.isnan(wrong["hier_up_presence_over_positional"])
+    assert "below 0" in wrong["hier_notes"]
 
 
 def _paper(name):
@@ -131,5 +151,9 @@ def test_paper_hyenadna_probe_values_reproduce_reported_behaviour():
     st = mp.strand(pd.DataFrame([dict(condition=rename.get(c, c), group=i, score=x)
                                  for c, o in d.items() for i, x in enumerate(o["values"])]))
     assert st["strand_delta_forward_minus_rc_in_place"] == pytest.approx(-0.9523, abs=1e-3)  # RC preferred
-    h = mp.effect_hierarchy({**at, **up, **sp, **st})
-    assert h["hier_up_presence_over_positional"] > 10 and h["hier_at_over_positional"] > 10
+    # the paper's hierarchy divides by this near-zero positional effect (HyenaDNA: ~100x); its CI contains 0
+    table = pd.concat([pd.DataFrame(rows).assign(probe="up_sweep")], ignore_index=True)
+    h = hierarchy.effect_hierarchy(table, n_boot=500)
+    assert h["hier_effect_positional_ci_low"] < 0 < h["hier_effect_positional_ci_high"]
+    assert math.isnan(h["hier_up_presence_over_positional"]) and "CI contains 0" in h["hier_notes"]
+    assert up["up_delta_70_minus_15"] == pytest.approx(-0.46, abs=0.01)  # the paper's definition, App. B.2

@@ -78,3 +78,30 @@ def test_acceptance_on_generated_mit(name, mit_table):
     m = _summarize(mit_table, _model(name))
     assert m["css_n"] == 100 and m["scr_n"] == (mit_table["class"] == "H").sum() > 0
     _check(name, m)
+
+
+VERDICTS = {"pa_pwm": "mechanism", "rpa_pwm": "mechanism", "thermodynamic": "mechanism", "pa_pwm_nocomp": "inconclusive",
+            "pa_pwm_nopos": "composition", "scan": "composition", "kmer": "inconclusive", "pwm": "inconclusive",
+            "random": "inconclusive", "composition": "inconclusive"}
+
+
+@pytest.fixture(scope="module")
+def mit_with_controls():
+    suite = hydra.utils.instantiate(compose(["logger=none", "suite=mit"]).suite)
+    return suite, records_to_frame(suite.records())
+
+
+@pytest.mark.parametrize("name", sorted(VERDICTS))
+def test_verdicts_of_the_baselines(name, mit_with_controls):
+    """Judged on the placement controls alone (no architecture null): only the position-aware
+    biophysical models reach `mechanism`; composition, k-mer, random and PWM never do."""
+    from mitbench.metrics.verdict import mit_verdict
+
+    suite, table = mit_with_controls
+    table = table.copy()
+    table["score"] = _model(name).score_batch(table["sequence"].tolist()).numpy()
+    m = suite.summarize(table)
+    v = mit_verdict(m, 0.05, has_null=False)
+    assert v["verdict"] == VERDICTS[name], v["verdict_evidence"]
+    if name == "composition":  # same composition, bit-identical scores: every placement ties
+        assert m["up_placement_p_placement"] == 1.0 and m["up_placement_pairwise_ties"] == m["up_placement_n"] * 23 - 6

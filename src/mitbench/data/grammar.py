@@ -119,6 +119,29 @@ def place(seq: str, start: int, motif: str) -> str:
     return seq[:start] + motif + seq[end:]
 
 
+def move_window(seq: str, src: int, dst: int, width: int) -> str:
+    """Move ``seq[src:src+width]`` to start at ``dst`` by a permutation of the bases.
+
+    Disjoint windows are exchanged; overlapping ones are rotated within their union so the
+    moved block lands at ``dst`` and the displaced bases keep their order. Base composition is
+    unchanged exactly, so a composition-only scorer cannot tell the two sequences apart.
+    """
+    if min(src, dst) < 0 or max(src, dst) + width > len(seq):
+        raise ValueError(f"windows {src}, {dst} of {width} bp do not fit {len(seq)} bp")
+    if src == dst:
+        return seq
+    block = seq[src:src + width]
+    if abs(src - dst) >= width:
+        other = seq[dst:dst + width]
+        out = list(seq)
+        out[dst:dst + width], out[src:src + width] = block, other
+        return "".join(out)
+    a, b = min(src, dst), max(src, dst) + width
+    rest = seq[a:src] + seq[src + width:b]
+    seg = block + rest if dst < src else rest + block
+    return seq[:a] + seg + seq[b:]
+
+
 def mismatches(seq: str, pattern: str) -> int:
     """Number of positions where ``seq`` does not match the IUPAC ``pattern`` (same length)."""
     if len(seq) != len(pattern):

@@ -23,8 +23,15 @@ index ``f"{i:03d}"`` (for A/B/G just the index); partner ids are explicit meta f
 Seeding: independent streams ``numpy.random.default_rng([seed, k])`` per part, so e.g. the natural
 source does not change C–F/H; same seed, same bytes on any machine.
 
+**Placement controls** (``controls=True``, the default): for each of the 50 backgrounds with an H,
+two families of composition-exact controls of E_i (:mod:`mitbench.data.controls`):
+``up_placement`` (the UP moved to 22 positions where it cannot act, or scrambled in place) and
+``comp_placement`` (UP and TGT both moved, or both scrambled): 2 × 50 × 23 = 2,300 records labelled
+by family, ``meta["group"]`` = the background, ``meta["placement"]`` the placement. They calibrate
+SCR and CSS against "the same bases where they cannot act" (:mod:`mitbench.metrics.placement`).
+
 CLI: ``python -m mitbench.data.mit --out DIR [--seed N] [--natural-source curated|regulondb]
-[--regulondb-path FILE]`` writes ``mit.fasta``, ``mit.metadata.csv`` and ``mit.json``.
+[--regulondb-path FILE] [--no-controls]`` writes ``mit.fasta``, ``mit.metadata.csv`` and ``mit.json``.
 """
 from __future__ import annotations
 
@@ -34,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mitbench.data import controls as ctl
 from mitbench.data import natural
 from mitbench.data.grammar import (BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS, mismatches,
                                    background, place, resolve_iupac)
@@ -46,7 +54,8 @@ STRONG_35 = ("TTGACA", "TTGACT", "TTGATA")  # consensus + 3'-position variants (
 DISTAL_UP = "AAAWWTWTTTT"  # Estrem et al. 1998 PNAS UP consensus, distal subsite −57..−47
 SWAP = ((15, 24), (40, 49))  # H: UP slot <-> spacer segment, half-open
 _MM_BROKEN = mismatches(BROKEN_10, CONSENSUS_10)
-_STREAMS = {"background": 0, "up": 1, "over": 2, "A": 3, "B": 4, "G": 5}
+_STREAMS = {"background": 0, "up": 1, "over": 2, "A": 3, "B": 4, "G": 5, "controls": 6}
+FAMILIES = ("up_placement", "comp_placement")
 
 
 def _rng(seed: int, part: str) -> np.random.Generator:
@@ -141,9 +150,42 @@ def load_natural(source: str, regulondb_path: str | Path | None = None) -> list[
     raise ValueError(f"natural_source must be one of {NATURAL_SOURCES}, got {source!r}")
 
 
+def control_records(e_records: list[SequenceRecord], seed: int = 42) -> list[SequenceRecord]:
+    """The ``up_placement`` and ``comp_placement`` families of the given E records (see module docstring).
+
+    Ids ``UPP_<group>_<placement>`` / ``CMP_<group>_<placement>``; label = family; meta ``group``,
+    ``family``, ``placement``, ``compensated_pair`` (the E record).
+    """
+    rng = _rng(seed, "controls")
+    lay = STANDARD
+    out: list[SequenceRecord] = []
+    for family, prefix in zip(FAMILIES, ("UPP", "CMP")):
+        for e in e_records:
+            g = e.meta["group"]
+            for name in ctl.placement_names(family):
+                if family == "up_placement":
+                    placed = ctl.up_placement(e.sequence, name, rng)
+                    if placed is None:  # a homopolymer UP cannot be scrambled in place
+                        continue
+                    seq, u = placed
+                    moved = (Element("up", u, u + lay.up_len), Element("ext10", *lay.ext10))
+                else:
+                    seq, u, t = ctl.comp_placement(e.sequence, name, rng)
+                    moved = (Element("up", u, u + lay.up_len), Element("ext10_moved", t, t + 3))
+                if seq == e.sequence:  # e.g. the UP moved onto an identical window: no control
+                    continue
+                els = tuple(sorted((Element("minus35", *lay.minus35), Element("minus10", *lay.minus10)) + moved,
+                                   key=lambda x: x.start))
+                out.append(SequenceRecord(f"{prefix}_{g}_{name}", family, seq, els, {
+                    "group": g, "family": family, "placement": name, "design": "placement_control",
+                    "compensated_pair": e.id}))
+    return out
+
+
 def build_mit(seed: int = 42, natural_source: str = "curated", regulondb_path: str | Path | None = None,
-              background_at: float = 0.55) -> list[SequenceRecord]:
-    """All 650 records, classes in order A..H, ids ``A_000``..``H_049``.
+              background_at: float = 0.55, controls: bool = True) -> list[SequenceRecord]:
+    """The 650 MIT records (classes in order A..H, ids ``A_000``..``H_049``), then, with
+    ``controls``, the placement-control families of the 50 backgrounds that have an H.
 
     Raises
     ------
@@ -158,6 +200,9 @@ def build_mit(seed: int = 42, natural_source: str = "curated", regulondb_path: s
         if r.sequence in seen:
             raise ValueError(f"record {r.id!r}: same sequence as {seen[r.sequence]!r} (seed {seed})")
         seen[r.sequence] = r.id
+    if controls:
+        # two controls may coincide (a TGT moved onto a TGT); a control never equals its E
+        records += control_records(syn["E"][:COUNTS["H"]], seed)
     return records
 
 
@@ -172,12 +217,14 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
     ap.add_argument("--natural-source", choices=NATURAL_SOURCES, default="curated")
     ap.add_argument("--regulondb-path", default=None, help="RegulonDB PromoterSet.txt (for --natural-source regulondb)")
     ap.add_argument("--background-at", type=float, default=0.55)
+    ap.add_argument("--no-controls", action="store_true", help="only the 650 paper-style records (no placement controls)")
     ap.add_argument("--stem", default="mit", help="output file stem")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    records = validate_records(build_mit(args.seed, args.natural_source, args.regulondb_path, args.background_at))
+    records = validate_records(build_mit(args.seed, args.natural_source, args.regulondb_path, args.background_at,
+                                         controls=not args.no_controls))
     paths = write_records(records, args.out, args.stem)
-    counts = " ".join(f"{c}={sum(r.label == c for r in records)}" for c in "ABCDEFGH")
+    counts = " ".join(f"{c}={sum(r.label == c for r in records)}" for c in [*"ABCDEFGH", *FAMILIES])
     print(f"{len(records)} records ({counts}) in {time.perf_counter() - t0:.3f} s")
     for kind, path in paths.items():
         print(f"{kind}: {path}")

@@ -103,7 +103,9 @@ def up_sweep(table: pd.DataFrame, correct: int = 15) -> dict[str, Any]:
         clear wrong one; chance 1/(k+1), binomial p) and ``up_acc_correct_gt_none``;
         ``up_peak_position``: clear position (or ``correct``) with the highest mean score (NaN
         when they all tie);
-        ``up_mean_<condition>``: mean score per condition; ``up_n_clear_wrong``: positions used.
+        ``up_mean_<condition>``: mean score per condition; ``up_n_clear_wrong``: positions used;
+        ``up_delta_70_minus_15``: the paper's positional Δ (UP at 70 − UP at 15, mean over groups),
+        beside the project's mean over all clear wrong positions (the two can differ in sign).
     """
     wide = paired(table, "condition")
     ref = f"p{correct}"
@@ -129,6 +131,8 @@ def up_sweep(table: pd.DataFrame, correct: int = 15) -> dict[str, Any]:
     out["up_peak_position"] = (math.nan if np.ptp(candidates.to_numpy()) == 0
                                else int(cond.loc[candidates.idxmax(), "up_position"]))
     out["up_n_clear_wrong"] = len(clear)
+    if "p70" in wide:  # the paper's positional delta (Appendix B.3): UP at 70 minus UP at 15
+        out["up_delta_70_minus_15"] = mean(wide["p70"] - wide[ref])
     out.update({f"up_mean_{c}": float(means[c]) for c in wide.columns})
     return out
 
@@ -215,45 +219,4 @@ def ablation(table: pd.DataFrame, prefix: str, reference: str) -> dict[str, floa
                 d = wide[v] - wide[reference]
                 out[f"{prefix}_{level}_delta_{v}_minus_{reference}"] = mean(d)
                 out.update(win_block(f"{prefix}_{level}_acc_{v}_gt_{reference}", d))
-    return out
-
-
-#: (effect key, metric it is read from, sign) — see :func:`effect_hierarchy`.
-EFFECTS = (
-    ("at", "at_slope_per_10pct", 1.0),
-    ("motif", "at_delta_intact_minus_broken", 1.0),
-    ("compensation", "at_delta_compensated_minus_broken", 1.0),
-    ("up_presence", "up_delta_none_minus_correct", -1.0),
-    ("spacing", "spacing_effect", 1.0),
-    ("strand", "strand_delta_forward_minus_rc_in_place", 1.0),
-)
-
-
-def effect_hierarchy(metrics: dict[str, Any]) -> dict[str, float]:
-    """Effect sizes in score units and each divided by the positional effect (paper App. D).
-
-    Effects (each a mean over paired groups, score units, positive = the mechanistically
-    expected direction):
-
-    - ``positional`` = −``up_delta_wrong_minus_correct``: UP at 15 minus UP at clear wrong
-      positions, same bases (exact permutation) — the pure position effect;
-    - ``at`` = ``at_slope_per_10pct``: score change per +10 pp background A/T;
-    - ``motif`` = intact − broken −10 at identical AT; ``compensation`` = compensated − broken
-      at identical AT (UP + ext −10 arrangement, composition matched);
-    - ``up_presence`` = UP at 15 minus no UP (composition differs: the UP is A/T rich);
-    - ``spacing`` = 17-bp spacer minus the other spacers (same bases);
-    - ``strand`` = forward minus motifs reverse-complemented in place (same bases).
-
-    Returns
-    -------
-    dict
-        ``hier_effect_<name>`` and ``hier_<name>_over_positional`` (NaN when the positional
-        effect is 0 or missing). A composition-only scorer has positional = 0.
-    """
-    pos = 0.0 - float(metrics.get("up_delta_wrong_minus_correct", math.nan))
-    out = {"hier_effect_positional": pos}
-    for name, key, sign in EFFECTS:
-        e = sign * float(metrics.get(key, math.nan))
-        out[f"hier_effect_{name}"] = e
-        out[f"hier_{name}_over_positional"] = e / pos if pos and math.isfinite(pos) else math.nan
     return out

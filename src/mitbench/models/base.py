@@ -37,6 +37,8 @@ class Scorer(L.LightningModule, abc.ABC):
     """
 
     mode: str = "score"
+    #: whether :meth:`random_init_copy` can build the model's architecture with random weights
+    has_architecture_null: bool = False
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -51,6 +53,11 @@ class Scorer(L.LightningModule, abc.ABC):
 
     def check_records(self, records: Sequence[SequenceRecord]) -> None:
         """Raise ``ValueError`` naming the first record this model cannot score. Default: none."""
+
+    def random_init_copy(self, seed: int) -> "Scorer":
+        """A copy of this model's architecture with random weights drawn with ``seed`` (the
+        calibration null). Only scorers with ``has_architecture_null`` implement it."""
+        raise NotImplementedError(f"{type(self).__name__} has no architecture to re-initialise")
 
     def identity(self) -> dict[str, Any]:
         """Everything that determines this model's scores (weights hash, revision, mode, ...)."""

@@ -46,22 +46,36 @@ class HFScorer(Scorer, abc.ABC):
         longer than the budget is still run alone).
     cache_dir : str, optional
         Score-cache folder (:mod:`mitbench.models.cache`); None disables caching.
+    init : {"pretrained", "random"}
+        ``"random"`` scores a random-initialised copy of the architecture (config only, no
+        weights; see :func:`mitbench.models.hf.load`): the calibration null.
+    init_seed : int
+        Seed of the random initialisation.
     """
+
+    has_architecture_null = True
 
     def __init__(self, name: str, path: str, revision: str | None = None, trust_remote_code: bool = False,
                  dtype: str = "float32", attn_implementation: str | None = None,
                  add_special_tokens: bool = True, score_rc: bool = False, max_tokens: int = 16384,
-                 cache_dir: str | None = None) -> None:
+                 cache_dir: str | None = None, init: str = "pretrained", init_seed: int = 0) -> None:
         super().__init__(name)
         if max_tokens < 1:
             raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
+        self._base_kwargs = dict(path=path, revision=revision, trust_remote_code=trust_remote_code, dtype=dtype,
+                                 attn_implementation=attn_implementation, add_special_tokens=add_special_tokens,
+                                 score_rc=score_rc, max_tokens=max_tokens, cache_dir=cache_dir)
+        self._extra_kwargs: dict[str, Any] = {}  # subclass-specific constructor arguments
         self.path, self.revision = str(path), revision
         self.dtype_name, self.attn_implementation = dtype, attn_implementation
         self.score_rc, self.max_tokens = bool(score_rc), int(max_tokens)
+        self.init, self.init_seed = init, int(init_seed)
         self.model, tokenizer = hf.load(self.path, revision, self.kind, trust_remote_code=trust_remote_code,
-                                        dtype=dtype, attn_implementation=attn_implementation)
+                                        dtype=dtype, attn_implementation=attn_implementation, init=init,
+                                        init_seed=self.init_seed)
         self.tok = HFTokenization(tokenizer, add_special_tokens)
-        self.source = hf.source_fingerprint(self.path, revision)
+        self.source = (hf.random_fingerprint(self.path, revision, self.init_seed) if init == "random"
+                       else hf.source_fingerprint(self.path, revision))
         self.cache = open_cache(cache_dir)
         self.takes_mask = hf.accepts(self.model, "attention_mask")
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
@@ -102,6 +116,16 @@ class HFScorer(Scorer, abc.ABC):
                 "tokenizer": self.tok.fingerprint(), "dtype": self.dtype_name,
                 "attn_implementation": self.attn_implementation, "score_rc": self.score_rc,
                 "precision": str(trainer.precision) if trainer is not None else None}
+
+    def random_init_copy(self, seed: int) -> "HFScorer":
+        """The same architecture, tokenizer and scoring settings with random weights (seed ``seed``).
+
+        The copy shares this scorer's tokenization memo, so sequences are tokenized once for all copies.
+        """
+        copy = type(self)(name=f"{self.name}@random{int(seed)}", **self._base_kwargs, **self._extra_kwargs,
+                          init="random", init_seed=int(seed))
+        copy.tok = self.tok
+        return copy
 
     # --- helpers --------------------------------------------------------------------------
     def _forward_kwargs(self, ids: Tensor, mask: Tensor) -> dict[str, Tensor]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import logging
 import re
 from pathlib import Path
@@ -88,8 +89,22 @@ def hash_folder(folder: Path) -> str:
     return h.hexdigest()
 
 
+INITS = ("pretrained", "random")
+
+
+def random_fingerprint(path: str, revision: str | None, seed: int) -> str:
+    """Identity of a random-initialised copy: the architecture config, the seed and the library
+    versions that decide how weights are drawn (no weight file is involved)."""
+    import transformers
+
+    blob = json.dumps(config_dict(path, revision), sort_keys=True, default=str).encode()
+    return (f"random:{hashlib.sha256(blob).hexdigest()}:seed{int(seed)}:torch{torch.__version__}:"
+            f"transformers{transformers.__version__}")
+
+
 def load(path: str, revision: str | None, kind: str, *, trust_remote_code: bool = False,
-         dtype: str = "float32", attn_implementation: str | None = None):
+         dtype: str = "float32", attn_implementation: str | None = None, init: str = "pretrained",
+         init_seed: int = 0):
     """Load ``(model, tokenizer)`` in eval mode.
 
     Parameters
@@ -106,11 +121,20 @@ def load(path: str, revision: str | None, kind: str, *, trust_remote_code: bool 
         Weight dtype.
     attn_implementation : str, optional
         e.g. ``"sdpa"`` or ``"eager"``; None keeps transformers' default (SDPA where supported).
+    init : {"pretrained", "random"}
+        ``"random"`` builds the architecture from its config alone (``AutoConfig`` ->
+        ``from_config``) with weights drawn by the model's own initialiser under
+        ``torch.manual_seed(init_seed)`` (the global RNG is restored afterwards): no weight file
+        is read, so it works offline and before a hub model's weights are downloaded.
+    init_seed : int
+        Seed of the random initialisation.
     """
-    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, AutoTokenizer
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForMaskedLM, AutoTokenizer
 
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {sorted(DTYPES)}, got {dtype!r}")
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
     cfg = config_dict(path, revision)
     auto_map = cfg.get("auto_map")
     if auto_map and not trust_remote_code:
@@ -122,7 +146,13 @@ def load(path: str, revision: str | None, kind: str, *, trust_remote_code: bool 
         kwargs["attn_implementation"] = attn_implementation
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
-        model = auto.from_pretrained(path, **kwargs)
+        if init == "random":
+            config = AutoConfig.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(int(init_seed))
+                model = auto.from_config(config, **{k: v for k, v in kwargs.items() if k != "revision"})
+        else:
+            model = auto.from_pretrained(path, **kwargs)
     except OSError as err:
         raise OSError(OFFLINE_HELP.format(what="model", path=path, revision=revision)) from err
     model.eval()

@@ -6,14 +6,14 @@ probe's YAML binds the options (``_partial_: true``) and the suite supplies the 
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 import pandas as pd
 
-from mitbench.metrics.probes import EFFECTS
-from mitbench.report.common import markdown_table, pyplot, save_figure
+from mitbench.metrics.hierarchy import EFFECTS
+from mitbench.report.common import fmt, fmt_ci, markdown_table, pyplot, save_figure
 
 
 def _stats(part: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -94,25 +94,52 @@ def section(part: pd.DataFrame, metrics: dict[str, Any], *, title: str, x: str, 
 
 
 def hierarchy_plot(metrics: dict[str, Any], path: Path) -> Path:
-    """Bar chart of each effect ÷ the positional effect (undefined bars left empty)."""
+    """Left: every effect with its bootstrap CI (score units, positive = expected direction). Right:
+    each effect ÷ the positional effect on a log scale, only where that ratio is defined."""
     plt = pyplot()
-    names = [n for n, _, _ in EFFECTS]
-    vals = [metrics.get(f"hier_{n}_over_positional", math.nan) for n in names]
-    vals = [v if v is not None and math.isfinite(v) else 0.0 for v in vals]
-    fig, ax = plt.subplots(figsize=(5.5, 3.4))
-    ax.bar(range(len(names)), vals, color="C2")
-    ax.axhline(1.0, color="grey", ls="--", lw=0.8)
-    ax.set_xticks(range(len(names)), names, rotation=20)
-    pos = metrics.get("hier_effect_positional", math.nan)
-    ax.set(title=f"Effect ÷ positional effect ({pos:.4g})" if isinstance(pos, float) else "Effect ÷ positional effect",
-           ylabel="ratio")
+    names = ["positional", *EFFECTS]
+    vals = np.array([metrics.get(f"hier_effect_{n}", np.nan) for n in names], float)
+    lo = np.array([metrics.get(f"hier_effect_{n}_ci_low", np.nan) for n in names], float)
+    hi = np.array([metrics.get(f"hier_effect_{n}_ci_high", np.nan) for n in names], float)
+    ratios = np.array([metrics.get(f"hier_{n}_over_positional", np.nan) for n in EFFECTS], float)
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+    y = np.arange(len(names))
+    err = np.vstack([np.nan_to_num(vals - lo), np.nan_to_num(hi - vals)])
+    ax.barh(y, np.nan_to_num(vals), xerr=err, color=["C3"] + ["C2"] * len(EFFECTS), capsize=2)
+    for i, v in enumerate(vals):
+        ax.annotate(f"{v:.3g}" if np.isfinite(v) else "n/a", (np.nan_to_num(v), i), fontsize=7, va="center",
+                    xytext=(3, 0), textcoords="offset points")
+    ax.set_yticks(y, names)
+    ax.axvline(0, color="k", lw=0.6)
+    ax.set(title="Effects (mean ± 95% CI)", xlabel="score difference (model units)")
+    ok = np.isfinite(ratios) & (ratios > 0)
+    if ok.any():
+        yr = np.arange(len(EFFECTS))
+        bx.barh(yr[ok], ratios[ok], color="C2")
+        bx.set_xscale("log")
+        for i in np.flatnonzero(ok):
+            bx.annotate(f"{ratios[i]:.3g}×", (ratios[i], i), fontsize=7, va="center", xytext=(3, 0),
+                        textcoords="offset points")
+        bx.set_yticks(yr, list(EFFECTS))
+        bx.axvline(1.0, color="grey", ls="--", lw=0.8)
+        bx.set(title="Effect ÷ positional effect", xlabel="ratio (log scale)")
+    else:
+        bx.axis("off")
+        bx.text(0.5, 0.5, "ratios undefined:\n" + (metrics.get("hier_notes") or "no positional effect"),
+                ha="center", va="center", fontsize=7, wrap=True, transform=bx.transAxes)
     return save_figure(fig, path)
 
 
 def hierarchy_section(metrics: dict[str, Any]) -> str:
-    """Markdown table of the effects and their ratios to the positional effect."""
-    rows = [["positional", metrics.get("hier_effect_positional"), 1.0]]
-    rows += [[n, metrics.get(f"hier_effect_{n}"), metrics.get(f"hier_{n}_over_positional")] for n, _, _ in EFFECTS]
-    return ("\n## Effect-size hierarchy\n\nEach effect is a paired mean in score units; the ratio "
-            "divides it by the positional effect (UP at 15 − UP elsewhere, same bases). "
-            "n/a: no positional effect.\n\n" + markdown_table(["effect", "size", "÷ positional"], rows))
+    """Markdown table of the effects with CIs and their ratios to the positional effect."""
+    rows = [[n, metrics.get(f"hier_effect_{n}"),
+             fmt_ci(metrics.get(f"hier_effect_{n}_ci_low"), metrics.get(f"hier_effect_{n}_ci_high")),
+             "1" if n == "positional" else fmt(metrics.get(f"hier_{n}_over_positional")),
+             "" if n == "positional" else fmt_ci(metrics.get(f"hier_{n}_over_positional_ci_low"),
+                                                  metrics.get(f"hier_{n}_over_positional_ci_high"))]
+            for n in ["positional", *EFFECTS]]
+    notes = f"\n{metrics['hier_notes']}.\n" if metrics.get("hier_notes") else ""
+    return ("\n## Effect-size hierarchy\n\nEach effect is a paired mean in score units (positive = the "
+            "mechanistically expected direction) with a bootstrap 95% CI over groups; a ratio to the positional "
+            "effect (UP at 15 − UP elsewhere, same bases) is given only when the positional effect's CI lies above "
+            "0.\n\n" + markdown_table(["effect", "size", "95% CI", "÷ positional", "95% CI"], rows) + notes)

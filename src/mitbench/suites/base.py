@@ -59,6 +59,16 @@ class Suite(abc.ABC):
         """Flat metrics from the scores table (columns: id, class, sequence, score, meta...)."""
         return {}
 
+    def summarize_null(self, table: pd.DataFrame) -> dict[str, Any]:
+        """Metrics of a null or reference model's scores: at least every calibrated and headline key;
+        suites may skip what only the report needs (bootstrap intervals), since it runs ~20 times."""
+        return self.summarize(table)
+
+    def verdict(self, metrics: dict[str, Any], alpha: float, has_null: bool) -> dict[str, Any]:
+        """Verdict keys (``verdict``, ``verdict_evidence``, ...) from the final metrics; ``{}`` when the
+        suite defines no verdict."""
+        return {}
+
     def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
         """Write figures into ``outdir``; return their paths."""
         return []

@@ -13,6 +13,7 @@ import pandas as pd
 from mitbench.data.external import read_external
 from mitbench.data.records import SequenceRecord
 from mitbench.metrics.mit import class_stats, summarize_mit
+from mitbench.metrics.verdict import mit_verdict
 from mitbench.report.common import class_distribution_figure, class_table
 from mitbench.report.mit import mit_figures, mit_report
 from mitbench.suites.base import Suite
@@ -61,12 +62,21 @@ class ExternalSuite(Suite):
             return summarize_mit(table, n_boot=self.n_boot, seed=self.boot_seed)
         return class_stats(table)
 
+    def summarize_null(self, table: pd.DataFrame) -> dict[str, Any]:
+        return summarize_mit(table, n_boot=0, seed=self.boot_seed) if self.is_mit(table) else class_stats(table)
+
+    def verdict(self, metrics: dict[str, Any], alpha: float, has_null: bool) -> dict[str, Any]:
+        if metrics.get("css_n") is None:
+            return {}
+        return mit_verdict(metrics, alpha, has_null, pairing="the file's group keys (index within class unless given); "
+                                                             "backgrounds not necessarily matched")
+
     def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
         if self.is_mit(table):
-            return mit_figures(table, metrics, outdir)
+            return mit_figures(table, metrics, outdir, MIT_SPEC.calibrated_metrics())
         return [class_distribution_figure(table, Path(outdir) / "class_scores.png")]
 
     def report(self, table: pd.DataFrame, metrics: dict[str, Any]) -> str:
         if self.is_mit(table):
-            return mit_report(table, metrics)
+            return mit_report(table, metrics, MIT_SPEC.calibrated_metrics())
         return f"## Scores by class ({self.path.name})\n\n{class_table(table)}\n"

@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping, Sequence
 import pandas as pd
 
 from mitbench.data.records import SequenceRecord
+from mitbench.metrics.hierarchy import effect_hierarchy
 from mitbench.suites.base import Suite
 from mitbench.suites.spec import Metric, MetricSpec
 
@@ -90,13 +91,17 @@ class ProbeBattery(Suite):
         Version of the battery definition (each part also records its own).
     parts : mapping of str to ProbeSuite
         The probes, keyed by a short name (Hydra instantiates them from their own configs).
+    n_boot, boot_seed : int
+        Bootstrap resamples and seed of the effect-hierarchy intervals.
     """
 
-    def __init__(self, name: str, version: str, parts: Mapping[str, ProbeSuite]) -> None:
+    def __init__(self, name: str, version: str, parts: Mapping[str, ProbeSuite], n_boot: int = 1000,
+                 boot_seed: int = 0) -> None:
         super().__init__(version, name)
         if not parts:
             raise ValueError("a probe battery needs at least one part")
         self.parts = dict(parts)
+        self.n_boot, self.boot_seed = int(n_boot), int(boot_seed)
         probes = [p.probe for p in self.parts.values()]
         if len(set(probes)) != len(probes):
             raise ValueError(f"two parts of the battery are the same probe: {probes}")
@@ -111,12 +116,10 @@ class ProbeBattery(Suite):
         return [r for part in self.parts.values() for r in part.build()]
 
     def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
-        from mitbench.metrics.probes import effect_hierarchy
-
         metrics: dict[str, Any] = {f"{key}_version": p.version for key, p in self.parts.items()}
         for part in self.parts.values():
             metrics.update(part.summarize(table))
-        metrics.update(effect_hierarchy(metrics))
+        metrics.update(effect_hierarchy(table, self.n_boot, self.boot_seed))
         return metrics
 
     def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:

@@ -41,29 +41,6 @@ def compose(length: int, fixed: dict[int, str], free: str) -> str:
     return "".join(seq)  # type: ignore[arg-type]
 
 
-def move_window(seq: str, src: int, dst: int, width: int) -> str:
-    """Move ``seq[src:src+width]`` to start at ``dst`` by a permutation of the bases.
-
-    Disjoint windows are exchanged; overlapping ones are rotated within their union so the
-    moved block lands at ``dst`` and the displaced bases keep their order. Base composition is
-    unchanged exactly, so a composition-only scorer cannot tell the two sequences apart.
-    """
-    if min(src, dst) < 0 or max(src, dst) + width > len(seq):
-        raise ValueError(f"windows {src}, {dst} of {width} bp do not fit {len(seq)} bp")
-    if src == dst:
-        return seq
-    block = seq[src:src + width]
-    if abs(src - dst) >= width:
-        other = seq[dst:dst + width]
-        out = list(seq)
-        out[dst:dst + width], out[src:src + width] = block, other
-        return "".join(out)
-    a, b = min(src, dst), max(src, dst) + width
-    rest = seq[a:src] + seq[src + width:b]
-    seg = block + rest if dst < src else rest + block
-    return seq[:a] + seg + seq[b:]
-
-
 def layout_elements(layout: Layout = STANDARD, *, up: bool = False, ext10: bool = False,
                     minus10_start: int | None = None, up_start: int | None = None) -> tuple[Element, ...]:
     """Element annotations for a construct on ``layout`` (half-open coordinates, + strand)."""

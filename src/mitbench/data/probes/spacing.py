@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from mitbench.data.grammar import CONSENSUS_10, CONSENSUS_35, STANDARD, background, place
-from mitbench.data.probes.common import check_levels, layout_elements, move_window, probe_record, probe_seed
+from mitbench.data.grammar import CONSENSUS_10, CONSENSUS_35, STANDARD, background, move_window, place
+from mitbench.data.probes.common import check_levels, layout_elements, probe_record, probe_seed
 from mitbench.data.records import SequenceRecord
 
 PROBE = "spacing"

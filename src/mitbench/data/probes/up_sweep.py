@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from mitbench.data.grammar import BROKEN_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS, background, place, resolve_iupac
-from mitbench.data.probes.common import (check_levels, layout_elements, move_window, overlaps, probe_record,
-                                         probe_seed)
+from mitbench.data.grammar import (BROKEN_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS, background, move_window,
+                                   place, resolve_iupac)
+from mitbench.data.probes.common import check_levels, layout_elements, overlaps, probe_record, probe_seed
 from mitbench.data.records import SequenceRecord
 
 PROBE = "up_sweep"
