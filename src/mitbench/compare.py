@@ -29,7 +29,8 @@ from mitbench.suites.spec import TIE_RULE, Metric
 
 log = logging.getLogger(__name__)
 
-BASE = ["run", "overrides", "model", "mode", "suite", "suite_version", "n_sequences"]
+BASE = ["run", "overrides", "model", "mode", "suite", "suite_version", "n_sequences", "verdict"]
+REFERENCES = ("composition", "kmer")
 
 
 def read_spec(run_dir: Path) -> tuple[list[Metric], list[str]]:
@@ -50,6 +51,13 @@ def read_spec(run_dir: Path) -> tuple[list[Metric], list[str]]:
 def _columns(metric: Metric, tested: bool) -> list[str]:
     cols = [metric.key] + (list(metric.ci) if metric.ci else []) + ([metric.pvalue] if metric.pvalue else [])
     return cols + ([f"{metric.key}_p_fdr"] if tested else [])
+
+
+def _context_columns(metric: Metric, present: set[str]) -> list[str]:
+    """The random-init null and the composition references of a metric, where any run has them."""
+    cols = [f"{metric.key}_null_mean", f"{metric.key}_null_sd", f"{metric.key}_null_p",
+            *[f"ref_{r}_{metric.key}" for r in REFERENCES]]
+    return [c for c in cols if c in present]
 
 
 def compare_runs(dirs: Iterable[str | Path]) -> pd.DataFrame:
@@ -86,11 +94,13 @@ def compare_runs(dirs: Iterable[str | Path]) -> pd.DataFrame:
             headline.setdefault(m.key, m)
             tested[m.key] = tested.get(m.key, False) or m.key in tested_keys
         rows.append((d, metrics, set(tested_keys)))
-    metric_cols = [c for key, m in headline.items() for c in _columns(m, tested[key])]
+    present = {k for _, metrics, _ in rows for k in metrics}
+    metric_cols = [c for key, m in headline.items() for c in _columns(m, tested[key]) + _context_columns(m, present)]
     table = pd.DataFrame([{**{c: metrics.get(c) for c in BASE + metric_cols},
                            "run": d.name, "overrides": _overrides(d)} for d, metrics, _ in rows],
                          columns=BASE + metric_cols)
     numeric = ["n_sequences"] + [c for c in metric_cols if not c.endswith("_p_fdr")]
+    table["verdict"] = table["verdict"].fillna("")
     table[numeric] = table[numeric].apply(pd.to_numeric, errors="coerce").astype(float)
     for key, m in headline.items():
         if not tested[key]:
@@ -122,6 +132,7 @@ def comparison_markdown(table: pd.DataFrame) -> str:
     for m in headline:
         header += [m.label] + ([f"{m.label} 95% CI"] if m.ci else []) + ([f"{m.label} p"] if m.pvalue else [])
         header += [f"{m.label} p (BH)"] if tested[m.key] else []
+    header.append("verdict")
     rows = []
     for r in table.to_dict("records"):
         row = [str(r["run"]), f"`{r['overrides']}`" if r["overrides"] else "", str(r["model"]),
@@ -131,7 +142,7 @@ def comparison_markdown(table: pd.DataFrame) -> str:
             row += [fmt_ci(r[m.ci[0]], r[m.ci[1]])] if m.ci else []
             row += [fmt_p(r[m.pvalue])] if m.pvalue else []
             row += [fmt_p(r[f"{m.key}_p_fdr"])] if tested[m.key] else []
-        rows.append(row)
+        rows.append(row + [str(r["verdict"] or "")])
     note = (f"\np: each metric's own one-sided test (see a run's report.md); BH: Benjamini–Hochberg over the "
             f"runs of the same suite and version, per tested metric. {TIE_RULE}\n")
     return "# mitbench comparison\n\n" + markdown_table(header, rows) + note
@@ -144,7 +155,49 @@ def write_comparison(table: pd.DataFrame, outdir: str | Path, stem: str = "compa
     csv_path, md_path = outdir / f"{stem}.csv", outdir / f"{stem}.md"
     table.to_csv(csv_path, index=False, float_format="%.10g", lineterminator="\n")
     md_path.write_text(comparison_markdown(table))
+    comparison_figure(table, outdir / f"{stem}.png")
     return csv_path, md_path
+
+
+def comparison_figure(table: pd.DataFrame, path: Path) -> Path | None:
+    """One panel per tested headline metric (at most four): each run's value with its interval, the
+    random-init null (mean ± sd, grey) and the composition references (markers). PNG and SVG."""
+    from mitbench.report.common import pyplot, save_figure
+
+    metrics = [m for m in table.attrs["headline"] if table.attrs["tested"].get(m.key)][:4] or table.attrs["headline"][:2]
+    metrics = [m for m in metrics if table[m.key].notna().any()]
+    if not metrics:
+        return None
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 0.45 * len(table) + 1.6), squeeze=False,
+                             sharey=True)
+    y = np.arange(len(table))
+    labels = [f"{r.model} ({r.verdict})" if r.verdict else str(r.model) for r in table.itertuples()]
+    for ax, m in zip(axes[0], metrics):
+        v = table[m.key].to_numpy(float)
+        if m.ci:
+            lo, hi = table[m.ci[0]].to_numpy(float), table[m.ci[1]].to_numpy(float)
+            ax.errorbar(v, y, xerr=[np.nan_to_num(v - lo), np.nan_to_num(hi - v)], fmt="o", color="tab:red",
+                        capsize=2, label="model (95% CI)")
+        else:
+            ax.plot(v, y, "o", color="tab:red", label="model")
+        if f"{m.key}_null_mean" in table:
+            mu, sd = table[f"{m.key}_null_mean"].to_numpy(float), table[f"{m.key}_null_sd"].to_numpy(float)
+            ok = np.isfinite(mu)
+            ax.errorbar(mu[ok], y[ok] + 0.2, xerr=np.nan_to_num(sd[ok]), fmt="s", color="0.55", ms=4, capsize=2,
+                        label="random-init null (mean ± sd)")
+        for r, marker in zip(REFERENCES, ("^", "v")):
+            if f"ref_{r}_{m.key}" in table:
+                ax.plot(table[f"ref_{r}_{m.key}"].to_numpy(float), y - 0.2, marker, color="tab:blue", ms=4,
+                        ls="none", label=r)
+        if m.chance is not None:
+            ax.axvline(m.chance, color="k", lw=0.6, ls=":", label="chance")
+        ax.set_title(m.label + ("" if m.higher_is_better is not False else " (lower is better)"), fontsize=9)
+        ax.tick_params(labelsize=7)
+    axes[0][0].set_yticks(y, labels, fontsize=7)
+    axes[0][0].invert_yaxis()
+    axes[0][-1].legend(fontsize=6, loc="best")
+    return save_figure(fig, path)
 
 
 def finished_runs(sweep_dir: str | Path) -> list[Path]:

@@ -8,7 +8,9 @@ metrics dict on rank 0 and ``{}`` on other ranks.
 from __future__ import annotations
 
 import logging
+import sys
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,12 @@ import hydra
 import lightning as L
 from omegaconf import DictConfig, OmegaConf
 
+from mitbench.console import SequenceProgressBar, summary
 from mitbench.engine import Engine
 from mitbench.loggers import log_run
 from mitbench.metrics.calibration import calibrate
 from mitbench.models.writer import ScoreWriter
-from mitbench.outputs import SPEC_FILE, StagedOutput, write_json
+from mitbench.outputs import SPEC_FILE, StagedOutput, write_json, write_scores
 from mitbench.suites.spec import TIE_RULE, MetricSpec
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,10 @@ def run(cfg: DictConfig) -> dict[str, Any]:
 
     suite = hydra.utils.instantiate(cfg.suite)
     records = suite.records()
+    limit = cfg.get("limit")
+    if limit:
+        records = stratified_subset(records, int(limit))
+    _refuse_partial_prediction(cfg)
     model = hydra.utils.instantiate(cfg.model)
     model.check_records(records)  # before any scoring: a bad record fails fast, nothing written
     calibration = hydra.utils.instantiate(cfg.calibration) if cfg.get("calibration") else None
@@ -49,7 +56,8 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     datamodule = hydra.utils.instantiate(cfg.datamodule, _partial_=True)(records=records)
     writer = ScoreWriter(out_dir / ".shards")
     loggers = build_loggers(cfg)
-    trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[writer], logger=loggers or False)
+    bars = [SequenceProgressBar()] if cfg.trainer.get("enable_progress_bar", True) else []
+    trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[writer, *bars], logger=loggers or False)
     engine = Engine(trainer, writer, datamodule, records, out_dir / ".shards")
 
     main = engine.score(model, "model")
@@ -70,9 +78,11 @@ def run(cfg: DictConfig) -> dict[str, Any]:
 
     table = main.table
     metrics: dict[str, Any] = {
-        "model": model.name, "mode": main.mode, "suite": suite.name, "suite_version": suite.version,
+        "model": model.name, "checkpoint": model.checkpoint_label(), "mode": main.mode, "suite": suite.name, "suite_version": suite.version,
         "n_sequences": len(records), "seed": int(cfg.seed), "n_scored": main.n_scored,
     }
+    if limit:
+        metrics.update({"smoke": True, "limit": int(limit)})
     metrics.update(suite.summarize(table))
     spec = suite.spec
     for name, ref in refs.items():
@@ -87,18 +97,45 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     metrics["wall_time_s"] = round(time.perf_counter() - t0, 3)
 
     with StagedOutput(out_dir) as stage:
-        table[["id", "class", "sequence", "score"]].to_csv(stage.path / "scores.csv", index=False,
-                                                          float_format="%.10g")
+        write_scores(table, stage.path)
         write_json(stage.path / "metrics.json", metrics)
         write_json(stage.path / SPEC_FILE, spec.to_dict())
         write_run_config(cfg, stage.path)
         figures = suite.figures(table, metrics, stage.path)
         (stage.path / "report.md").write_text(_report(suite, model, table, metrics, figures, stage.path))
 
-    log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics)
-    print(format_metrics(metrics))
-    log.info("outputs written to %s", out_dir)
+    log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics,
+            figures=[out_dir / p.relative_to(stage.path) for p in figures], table=table)
+    log.info("metrics:\n%s", format_metrics(metrics))
+    if cfg.get("verbose"):
+        print(format_metrics(metrics))
+    print(summary(metrics, spec.headline, out_dir))
     return metrics
+
+
+def stratified_subset(records: list, limit: int) -> list:
+    """At most ``limit`` records, taken round-robin over the labels (classes or probe conditions) in
+    record order, so a smoke run sees every class and the first groups of each (pairs stay matched)."""
+    if limit < 1:
+        raise ValueError(f"limit must be >= 1, got {limit}")
+    by_label: dict[str, list] = {}
+    for r in records:
+        by_label.setdefault(r.label, []).append(r)
+    chosen: set[str] = set()
+    for i in range(max(len(v) for v in by_label.values())):
+        for recs in by_label.values():
+            if i < len(recs) and len(chosen) < limit:
+                chosen.add(recs[i].id)
+    return [r for r in records if r.id in chosen]
+
+
+def _refuse_partial_prediction(cfg: DictConfig) -> None:
+    """``trainer.limit_predict_batches`` would leave records unscored; the suite-aware ``limit=N`` is the smoke run."""
+    value = (cfg.get("trainer") or {}).get("limit_predict_batches")
+    # Lightning reads an int as a number of batches and a float as a fraction: only None / 1.0 score everything
+    if value is not None and not (isinstance(value, float) and value >= 1.0):
+        raise ValueError(f"trainer.limit_predict_batches={value} would score only part of the suite; for a smoke run "
+                         "use limit=N (N records, stratified by class or condition), e.g. python evaluate.py limit=40")
 
 
 def _calibration_note(cfg: DictConfig, calibration, model) -> str:
@@ -124,8 +161,10 @@ def write_run_config(cfg: DictConfig, outdir: Path) -> None:
 
 
 def _report(suite, model, table, metrics, figures, stage_dir: Path) -> str:
-    head = (f"# mitbench report: {model.name} on {suite.name} (v{suite.version})\n\n"
-            f"Scoring mode: `{metrics['mode']}`; {metrics['n_sequences']} sequences; "
+    head = (f"# mitbench report: {metrics.get('checkpoint', model.name)} on {suite.name} (v{suite.version})\n\n"
+            + (f"**SMOKE RUN: only {metrics['n_sequences']} records (limit={metrics['limit']}); not a benchmark "
+               "result.**\n\n" if metrics.get("smoke") else "")
+            + f"Scoring mode: `{metrics['mode']}`; {metrics['n_sequences']} sequences; "
             f"seed {metrics['seed']}. {TIE_RULE}\n\n")
     body = suite.report(table, metrics)
     figs = "".join(f"\n![{p.stem}]({p.relative_to(stage_dir).as_posix()})\n" for p in figures)
@@ -145,3 +184,16 @@ def format_metrics(metrics: dict[str, Any]) -> str:
     for k, v in metrics.items():
         lines.append(f"{k:<{width}}  {v:.4g}" if isinstance(v, float) else f"{k:<{width}}  {v}")
     return "\n".join(lines)
+
+
+class _CallableModule(types.ModuleType):
+    """``mitbench.evaluate`` is both this module (``mitbench.evaluate.run(cfg)``, what the entry point
+    calls) and the Python API function (``mitbench.evaluate(model=..., suite=...)``)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from mitbench.api import evaluate
+
+        return evaluate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -24,7 +24,7 @@ def _has_credentials() -> bool:
 
 
 def wandb_logger(project: str, save_dir: str, name: str | None = None, mode: str | None = None,
-                 **kwargs) -> WandbLogger:
+                 group: str | None = None, **kwargs) -> WandbLogger:
     """A ``WandbLogger`` that cannot prompt.
 
     Parameters
@@ -35,6 +35,8 @@ def wandb_logger(project: str, save_dir: str, name: str | None = None, mode: str
         Where the offline run directory is written (the run's output dir).
     name : str, optional
         Run name.
+    group : str, optional
+        W&B group; the configs set it to the sweep folder's name in a ``-m`` sweep.
     mode : {"offline", "online", "disabled"}, optional
         Defaults to ``$WANDB_MODE``, else ``"offline"``. ``"online"`` without credentials falls
         back to offline with a warning instead of asking for a key.
@@ -45,12 +47,17 @@ def wandb_logger(project: str, save_dir: str, name: str | None = None, mode: str
         log.warning("WANDB_MODE=online but no W&B credentials found; logging offline instead")
         mode = "offline"
     os.makedirs(save_dir, exist_ok=True)
-    return WandbLogger(project=project, name=name, save_dir=save_dir, mode=mode,
-                       offline=(mode != "online"), **kwargs)
+    logger = WandbLogger(project=project, name=name, save_dir=save_dir, mode=mode, offline=(mode != "online"),
+                         group=group, **kwargs)
+    # Lightning always passes `anonymous` to wandb.init, and wandb warns that the setting is obsolete
+    if logger._wandb_init.get("anonymous") is None:
+        logger._wandb_init.pop("anonymous", None)
+    return logger
 
 
-def log_run(loggers: list, hparams: dict, metrics: dict) -> None:
-    """Log hyper-parameters and numeric metrics to every logger, then close each run.
+def log_run(loggers: list, hparams: dict, metrics: dict, figures: list | tuple = (), table=None) -> None:
+    """Log hyper-parameters and numeric metrics to every logger (W&B also gets the figures and the
+    scores table), then close each run.
 
     W&B runs are finished explicitly so that the jobs of a multirun never share one run.
     """
@@ -58,6 +65,13 @@ def log_run(loggers: list, hparams: dict, metrics: dict) -> None:
     for lg in loggers:
         lg.log_hyperparams(hparams)
         lg.log_metrics(numeric)
+        if isinstance(lg, WandbLogger):
+            for path in figures:
+                lg.log_image(key=f"figures/{path.stem}", images=[str(path)])
+            if table is not None:
+                lg.log_table(key="scores", dataframe=table)
+            if "verdict" in metrics:
+                lg.experiment.summary["verdict"] = metrics["verdict"]
         lg.finalize("success")
         if isinstance(lg, WandbLogger):
             lg.experiment.finish()

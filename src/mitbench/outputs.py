@@ -59,3 +59,23 @@ def to_jsonable(value: Any) -> Any:
 
 def write_json(path: str | Path, obj: Any) -> None:
     Path(path).write_text(json.dumps(to_jsonable(obj), indent=2, sort_keys=True) + "\n")
+
+
+SCORES_FIRST = ("id", "class", "score")  # then the records' metadata, then length, sequence, elements
+SCORES_LAST = ("length", "sequence", "elements")
+
+
+def write_scores(table, outdir: str | Path) -> list[Path]:
+    """``scores.csv`` (every record's metadata beside its score; floats written with 17 significant
+    digits, so float64 round-trips exactly) and ``scores.parquet`` when pyarrow is installed."""
+    meta = [c for c in table.columns if c not in SCORES_FIRST + SCORES_LAST]
+    ordered = table[[*SCORES_FIRST, *meta, *[c for c in SCORES_LAST if c in table.columns]]]
+    paths = [Path(outdir) / "scores.csv"]
+    ordered.to_csv(paths[0], index=False, float_format="%.17g", lineterminator="\n")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return paths
+    paths.append(Path(outdir) / "scores.parquet")
+    ordered.to_parquet(paths[1], index=False)
+    return paths

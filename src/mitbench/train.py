@@ -26,6 +26,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from mitbench.data.training import SPLITS
+from mitbench.console import SequenceProgressBar
 from mitbench.evaluate import build_loggers, format_metrics
 from mitbench.loggers import log_run
 from mitbench.metrics.stats import correlation
@@ -70,6 +71,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     ckpt = ModelCheckpoint(dirpath=out_dir / "checkpoints", filename="best", monitor="val_loss",
                            mode="min", save_top_k=1, enable_version_counter=False)
     callbacks = [ckpt, hydra.utils.instantiate(cfg.early_stopping)]
+    callbacks += [SequenceProgressBar()] if cfg.trainer.get("enable_progress_bar", True) else []
     loggers = build_loggers(cfg)
     trainer = hydra.utils.instantiate(cfg.trainer, callbacks=callbacks, logger=loggers or False)
     trainer.fit(regressor, datamodule=datamodule)

@@ -59,6 +59,10 @@ class Scorer(L.LightningModule, abc.ABC):
         calibration null). Only scorers with ``has_architecture_null`` implement it."""
         raise NotImplementedError(f"{type(self).__name__} has no architecture to re-initialise")
 
+    def checkpoint_label(self) -> str:
+        """What produced the scores, for titles and summaries (a checkpoint, weights or file)."""
+        return self.name
+
     def identity(self) -> dict[str, Any]:
         """Everything that determines this model's scores (weights hash, revision, mode, ...)."""
         return {"name": self.name, "mode": self.mode, "class": type(self).__qualname__}

@@ -105,6 +105,9 @@ class BiophysicalScorer(Scorer):
                 raise ValueError(f"record {rec.id!r}: length {len(rec.sequence)} bp, but {self.name} "
                                  f"needs at least {shortest} bp (its motif span)")
 
+    def checkpoint_label(self) -> str:
+        return f"{self.name} ({'fitted: ' + Path(self.checkpoint).name if self.checkpoint else 'hand-set weights'})"
+
     def identity(self) -> dict[str, Any]:
         return {**super().identity(), "component": repr(self.component),
                 "state_sha256": state_digest(self.component)}

@@ -6,6 +6,7 @@ token-budget micro-batching plan, and the cache identity. Subclasses implement :
 from __future__ import annotations
 
 import abc
+from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import torch
@@ -109,6 +110,12 @@ class HFScorer(Scorer, abc.ABC):
                                      f"context of {self.max_length} tokens")
                 if int(enc.scored.sum()) < 1:
                     raise ValueError(f"record {rec.id!r}: no scoreable token")
+
+    def checkpoint_label(self) -> str:
+        where = Path(self.path).name if Path(self.path).expanduser().is_dir() else self.path
+        rev = f"@{self.revision[:10]}" if self.revision else ""
+        init = f", random init seed {self.init_seed}" if self.init == "random" else ""
+        return f"{self.name} ({where}{rev}{init})"
 
     def identity(self) -> dict[str, Any]:
         trainer = self._trainer

@@ -20,14 +20,27 @@ from torch import nn
 log = logging.getLogger(__name__)
 
 OFFLINE_HELP = (
-    "Could not load {what} {path!r} (revision {revision!r}). No weights were found locally and the "
-    "Hugging Face Hub could not be reached (or HF_HUB_OFFLINE=1 is set). Supply the weights in one of "
-    "three ways: (1) download them once on a machine with network access, e.g. "
-    "`huggingface-cli download {path} --revision {revision}`, and copy the Hugging Face cache "
-    "($HF_HOME, default ~/.cache/huggingface) to this machine, then run with HF_HUB_OFFLINE=1; "
-    "(2) point the config at a local folder holding config.json, the weights and the tokenizer files: "
-    "`model.path=/path/to/checkpoint`; (3) set HF_HOME to a shared cache that already holds them."
+    "Could not load {what} {path!r}{at}. No weights were found locally and the Hugging Face Hub could "
+    "not be reached (or HF_HUB_OFFLINE=1 is set). Supply the weights in one of three ways: (1) download "
+    "them once on a machine with network access, `{command}`, and copy the Hugging Face cache ($HF_HOME, "
+    "default ~/.cache/huggingface) to this machine, then run with HF_HUB_OFFLINE=1; (2) point the config at "
+    "a local folder holding config.json, the weights and the tokenizer files: `model.path=/path/to/checkpoint`; "
+    "(3) set HF_HOME to a shared cache that already holds them."
 )
+LOCAL_HELP = ("Could not load {what} from the local folder {path!r}: {why}. A local checkpoint folder holds "
+              "config.json, the weights (model.safetensors or pytorch_model.bin) and the tokenizer files, as "
+              "written by save_pretrained (e.g. <train_glm run>/hf).")
+
+
+def offline_help(what: str, path: str, revision: str | None, why: str = "") -> str:
+    """The message for a checkpoint that cannot be loaded: a download command that exists
+    (``hf download``), ``--revision`` only when one is pinned, and a local folder's own diagnosis."""
+    local = Path(path).expanduser()
+    if local.is_absolute() or path.startswith((".", "~")) or local.exists():
+        reason = why or ("no such folder" if not local.exists() else "it lacks config.json, weights or tokenizer files")
+        return LOCAL_HELP.format(what=what, path=path, why=reason)
+    command = f"hf download {path}" + (f" --revision {revision}" if revision else "")
+    return OFFLINE_HELP.format(what=what, path=path, at=f" at revision {revision}" if revision else "", command=command)
 
 REMOTE_CODE_HELP = (
     "Model {path!r} ships its own modelling/tokenizer code (auto_map in its config: {auto_map}), which "
@@ -53,7 +66,7 @@ def config_dict(path: str, revision: str | None) -> dict[str, Any]:
     try:
         cfg, _ = PretrainedConfig.get_config_dict(path, revision=revision)
     except (OSError, ValueError) as err:
-        raise OSError(OFFLINE_HELP.format(what="model", path=path, revision=revision)) from err
+        raise OSError(offline_help("model", path, revision)) from err
     return cfg
 
 
@@ -154,7 +167,7 @@ def load(path: str, revision: str | None, kind: str, *, trust_remote_code: bool 
         else:
             model = auto.from_pretrained(path, **kwargs)
     except OSError as err:
-        raise OSError(OFFLINE_HELP.format(what="model", path=path, revision=revision)) from err
+        raise OSError(offline_help("model", path, revision, str(err).splitlines()[0] if Path(path).exists() else "")) from err
     model.eval()
     return model, tokenizer
 

@@ -156,6 +156,9 @@ class PrecomputedScorer(Scorer):
         self.n_scored += len(ids)
         return {"ids": ids, "scores": torch.tensor(values, dtype=torch.float64), "mode": self.mode}
 
+    def checkpoint_label(self) -> str:
+        return f"{self.name} (scores from {self.path.name})"
+
     def identity(self) -> dict[str, Any]:
         digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
         return {**super().identity(), "file_sha256": digest}

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from mitbench.metrics.measured import matched_pairs
-from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table, pyplot, save_figure
+from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table, pyplot, save_figure, score_label
 
 PAIR_SETS = (("up136", "UP 136-fold vs noUP"), ("up326", "UP 326-fold vs noUP"), ("up", "UP, pooled"),
              ("m10", "consensus vs weak -10, pooled"))
@@ -29,9 +29,10 @@ def measured_deltas_figure(table: pd.DataFrame, metrics: dict[str, Any], path: P
         ax.scatter(pairs["measured_delta"], pairs["model_delta"], s=3, alpha=0.3)
         ax.axhline(0, color="k", lw=0.5), ax.axvline(0, color="k", lw=0.5)
         ax.set_xlabel(f"measured Δ log2 expression ({label})")
-        ax.set_ylabel("model Δ score")
+        ax.set_ylabel(f"model Δ {score_label(metrics.get('mode'))}")
         ax.set_title(f"Δ Spearman {fmt(metrics.get(key + '_delta_spearman'))}", fontsize=9)
-    return save_figure(fig, path, dpi=110)
+    fig.suptitle(f"{metrics.get('checkpoint', metrics.get('model', ''))} on Urtecho et al. 2019", fontsize=9)
+    return save_figure(fig, path)
 
 
 def measured_section(metrics: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from mitbench.report.common import (class_distribution_figure, css_vs_mes_figure, fmt, fmt_ci, fmt_p,
-                                    markdown_table, pyplot, save_figure)
+                                    markdown_table, pyplot, save_figure, score_label)
 
 CLASS_NAMES = {"A": "natural intact", "B": "natural broken", "C": "synthetic intact",
                "D": "synthetic broken", "E": "compensated", "F": "over-compensated",
@@ -52,7 +52,7 @@ def calibration_figure(metrics: dict[str, Any], calibrated: Sequence[Any], path:
         if m.higher_is_better is False:
             ax.invert_yaxis()  # better is up in every panel
     axes[0][0].legend(fontsize=6, loc="best")
-    fig.suptitle(f"{metrics.get('model', 'model')}: verdict {metrics.get('verdict', 'n/a')} (better is up)", fontsize=9)
+    fig.suptitle(f"{metrics.get('checkpoint', metrics.get('model', 'model'))}: verdict {metrics.get('verdict', 'n/a')} (better is up)", fontsize=9)
     return save_figure(fig, path)
 
 
@@ -61,11 +61,12 @@ def mit_figures(table: pd.DataFrame, metrics: dict[str, Any], outdir: Path,
     """Write ``mit_calibration.png`` (when there is a null or a reference), ``mit_class_scores.png``
     and ``mit_css_vs_mes.png``."""
     outdir = Path(outdir)
-    name = metrics.get("model", "model")
+    name = metrics.get("checkpoint", metrics.get("model", "model"))
     cal = calibration_figure(metrics, calibrated, outdir / "mit_calibration.png")
     paths = [cal] if cal else []
     paths.append(class_distribution_figure(table, outdir / "mit_class_scores.png",
-                                           title=f"{name}: scores by MIT class", order=list(CLASS_NAMES)))
+                                           title=f"{name}: scores by MIT class", order=list(CLASS_NAMES),
+                                           ylabel=score_label(metrics.get("mode"))))
     point = pd.DataFrame([{"label": name, **{k: metrics.get(k, float("nan")) for k in (
         "css", "css_ci_low", "css_ci_high", "mes_synthetic", "mes_synthetic_ci_low", "mes_synthetic_ci_high")}}])
     paths.append(css_vs_mes_figure(point.fillna(float("nan")), outdir / "mit_css_vs_mes.png", title=f"{name}: CSS vs MES"))

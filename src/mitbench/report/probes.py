@@ -23,9 +23,15 @@ def _stats(part: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out
 
 
+def _title(title: str, model: str | None) -> str:
+    return f"{model}: {title}" if model else title
+
+
 def curve(part: pd.DataFrame, path: Path, *, x: str, hue: str | None, title: str, xlabel: str,
-          mark: float | None = None, categorical: bool = False) -> Path:
-    """Mean score ± SEM against ``x``, one line per value of ``hue``; ``mark`` draws a guide line."""
+          mark: float | None = None, mark_label: str = "optimum", categorical: bool = False,
+          ylabel: str = "score", model: str | None = None) -> Path:
+    """Mean score ± SEM against ``x``, one line per value of ``hue``; ``mark`` draws a labelled guide
+    line. ``ylabel`` names the score in its unit; ``model`` (the checkpoint) prefixes the title."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     groups = part.groupby(hue, sort=False) if hue else [("score", part)]
@@ -38,15 +44,17 @@ def curve(part: pd.DataFrame, path: Path, *, x: str, hue: str | None, title: str
     if categorical:
         ax.set_xticks(range(part[x].nunique()), list(dict.fromkeys(part[x])), rotation=30)
     if mark is not None:
-        ax.axvline(mark, color="grey", ls="--", lw=0.8)
-    ax.set(title=title, xlabel=xlabel, ylabel="score (mean ± SEM)")
-    if hue:
+        ax.axvline(mark, color="grey", ls="--", lw=0.8, label=f"{mark_label} ({mark:g})")
+    ax.set(title=_title(title, model), xlabel=xlabel, ylabel=f"{ylabel}, mean ± SEM")
+    if hue or mark is not None:
         ax.legend(fontsize=7)
     return save_figure(fig, path)
 
 
-def sweep(part: pd.DataFrame, path: Path, *, correct: int) -> Path:
-    """UP positional sweep: mean score per position; flagged overlaps hollow; no-UP as a band."""
+def sweep(part: pd.DataFrame, path: Path, *, correct: int, minus35: Sequence[int] = (30, 36),
+          minus10: Sequence[int] = (53, 59), ylabel: str = "score", model: str | None = None) -> Path:
+    """UP positional sweep: mean score per UP start; flagged overlaps hollow; no-UP as a line; the
+    −35 and −10 boxes shaded and the correct UP position marked."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     placed = part[part["condition"] != "none"]
@@ -59,13 +67,16 @@ def sweep(part: pd.DataFrame, path: Path, *, correct: int) -> Path:
     none = part[part["condition"] == "none"]["score"]
     if len(none):
         ax.axhline(none.mean(), color="C3", ls=":", label="no UP")
-    ax.axvline(correct, color="grey", ls="--", lw=0.8)
-    ax.set(title="UP positional sweep", xlabel="UP start (bp)", ylabel="score (mean ± SEM)")
+    ax.axvspan(*minus35, color="C1", alpha=0.15, label="−35 box")
+    ax.axvspan(*minus10, color="C2", alpha=0.15, label="−10 box")
+    ax.axvline(correct, color="grey", ls="--", lw=0.8, label=f"UP in place ({correct})")
+    ax.set(title=_title("UP positional sweep", model), xlabel="UP start (bp, 0-based)", ylabel=f"{ylabel}, mean ± SEM")
     ax.legend(fontsize=7)
     return save_figure(fig, path)
 
 
-def bars(part: pd.DataFrame, path: Path, *, column: str, order: Sequence[str], title: str) -> Path:
+def bars(part: pd.DataFrame, path: Path, *, column: str, order: Sequence[str], title: str, ylabel: str = "score",
+         model: str | None = None) -> Path:
     """Mean score ± SEM per condition, in ``order``."""
     plt = pyplot()
     s = _stats(part, [column]).set_index(column).reindex([o for o in order if o in set(part[column])])
@@ -75,7 +86,7 @@ def bars(part: pd.DataFrame, path: Path, *, column: str, order: Sequence[str], t
     lo, hi = (s["mean"] - s["sem"].fillna(0)).min(), (s["mean"] + s["sem"].fillna(0)).max()
     pad = (hi - lo) * 0.2 or 1.0
     ax.set_ylim(lo - pad, hi + pad)
-    ax.set(title=title, ylabel="score (mean ± SEM)")
+    ax.set(title=_title(title, model), ylabel=f"{ylabel}, mean ± SEM")
     return save_figure(fig, path)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from mitbench.data.records import SequenceRecord
 from mitbench.metrics.hierarchy import effect_hierarchy
+from mitbench.report.common import score_label
 from mitbench.suites.base import Suite
 from mitbench.suites.spec import Metric, MetricSpec
 
@@ -74,7 +75,8 @@ class ProbeSuite(Suite):
         return self.metric(self.part(table))
 
     def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
-        return [self.figure(self.part(table), Path(outdir) / f"{self.probe}.png")]
+        return [self.figure(self.part(table), Path(outdir) / f"{self.probe}.png", ylabel=score_label(metrics.get("mode")),
+                            model=metrics.get("checkpoint", metrics.get("model")))]
 
     def report(self, table: pd.DataFrame, metrics: dict[str, Any]) -> str:
         return self.section(self.part(table), metrics)

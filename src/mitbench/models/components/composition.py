@@ -37,7 +37,10 @@ class Composition(Component):
         # the 6-mer table counts every position of each k-mer; the first base's marginal is the
         # genome's base frequency (both strands, so complementary bases are equal)
         first = load_counts(counts_path).view(4, 4 ** (K - 1)).sum(1)
-        self.register_buffer("log_p", (first / first.sum()).log())
+        # the table's windows miss each strand's last 5 bases: symmetrise so p(A) = p(T), p(C) = p(G)
+        # exactly (ACGT reversed is the complement order)
+        freq = first / first.sum()
+        self.register_buffer("log_p", ((freq + freq.flip(0)) / 2).log())
 
     def forward(self, x: Tensor) -> Tensor:
         """``(B, L, 4)`` float64 one-hot -> ``(B,)`` float64 log-likelihood in nats."""

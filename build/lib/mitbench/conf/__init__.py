@@ -1,0 +1,1 @@
+"""Hydra configs of mitbench (found by Hydra as the package ``mitbench.conf``)."""

@@ -1,0 +1,80 @@
+"""Lagator et al. 2022 (eLife) promoter libraries: λ PR and PL mutant libraries and a 36N library.
+
+Files (``root`` = the user's download folder): ``Pr_constitutive.csv`` and
+``Pl_constitutive.csv`` (columns ``sequence, Median, Mode, Mean, Std, Coverage``; 139 bp, the
+promoter's −35 hexamer at 0-based 46) and ``36N_constitutive.csv`` (``sequence, estimate_bin,
+estimate_bin_err, estimate_facs, coverage``; 114–116 bp, random 36-mer). Expression columns are
+used as given (fluorescence-bin estimates; not log-transformed). Sequences are cut to a 100-bp
+window (PR/PL: −35 at 30, the MIT standard layout). No background structure exists, so the
+held-out sequences are a deterministic hash split (:func:`mitbench.data.training.split_by_hash`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from mitbench.data.grammar import STANDARD
+from mitbench.data.records import ALPHABET
+from mitbench.data.training import RegressionData, split_by_hash
+
+FILES = {"Pr": "Pr_constitutive.csv", "Pl": "Pl_constitutive.csv", "36N": "36N_constitutive.csv"}
+DEFAULT_TARGET = {"Pr": "Mean", "Pl": "Mean", "36N": "estimate_bin"}
+DEFAULT_WINDOW = {"Pr": 16, "Pl": 16, "36N": 8}
+
+
+class Lagator2022(RegressionData):
+    """One Lagator 2022 library as training data.
+
+    Parameters
+    ----------
+    root : str
+        Folder holding the CSV files.
+    library : {"Pr", "Pl", "36N"}
+        Which library.
+    target : str, optional
+        Expression column (default: ``Mean`` for Pr/Pl, ``estimate_bin`` for 36N).
+    window_start : int, optional
+        0-based start of the 100-bp window (default: 16 for Pr/Pl, 8 for 36N).
+    seed : int
+        Split seed.
+    val_fraction, test_fraction : float
+        Held-out fractions.
+    """
+
+    name = "lagator2022"
+
+    def __init__(self, root: str, library: str = "Pr", target: str | None = None,
+                 window_start: int | None = None, seed: int = 0, val_fraction: float = 0.1,
+                 test_fraction: float = 0.1) -> None:
+        if library not in FILES:
+            raise ValueError(f"library must be one of {sorted(FILES)}, got {library!r}")
+        self.root, self.library = root, library
+        self.target = target or DEFAULT_TARGET[library]
+        self.target_name = self.target
+        self.window_start = DEFAULT_WINDOW[library] if window_start is None else int(window_start)
+        self.seed, self.val_fraction, self.test_fraction = seed, val_fraction, test_fraction
+
+    def build(self) -> pd.DataFrame:
+        raw = pd.read_csv(Path(self.root) / FILES[self.library])
+        if self.target not in raw.columns:
+            raise ValueError(f"lagator2022 {self.library}: no column {self.target!r} (have {list(raw.columns)})")
+        seqs = raw["sequence"].astype(str).str.upper()
+        end = self.window_start + STANDARD.length
+        keep, excluded = [], []
+        for i, (s, t) in enumerate(zip(seqs, raw[self.target])):
+            rid = f"{self.library}_{i:05d}"
+            bad = next((c for c in s if c not in ALPHABET), None)
+            if bad is not None:
+                excluded.append((rid, f"non-ACGT character {bad!r}"))
+            elif len(s) < end:
+                excluded.append((rid, f"length {len(s)} < {end}"))
+            elif not pd.notna(t):
+                excluded.append((rid, "missing expression"))
+            else:
+                keep.append({"id": rid, "sequence": s[self.window_start:end], "target": float(t)})
+        print(f"lagator2022 {self.library}: {len(keep)} rows kept, {len(excluded)} excluded"
+              + (f"; e.g. {excluded[:3]}" if excluded else ""))
+        table = pd.DataFrame(keep).drop_duplicates("sequence").reset_index(drop=True)
+        table["split"] = split_by_hash(table["sequence"], self.seed, self.val_fraction, self.test_fraction)
+        return table

@@ -1,0 +1,130 @@
+"""Scorer adapter for the biophysical and simple baselines (PA-PWM, RPA-PWM, k-mer, ...).
+
+A component (``mitbench.models.components``) is a plain ``nn.Module`` mapping one-hot
+``(B, L, 4)`` float64 (ACGT) to a ``(B,)`` float64 score; :class:`BiophysicalScorer` wraps it
+into the scorer contract (:mod:`mitbench.models.base`) and optionally loads fitted weights.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Sequence
+
+import torch
+from torch import Tensor, nn
+
+from mitbench.data.records import SequenceRecord, check_lengths
+from mitbench.models.base import Scorer
+from mitbench.models.components.base import Component
+from mitbench.data.encoding import one_hot
+
+PREFIX = "component."
+
+
+def state_digest(module: nn.Module) -> str:
+    """SHA-256 of a module's ``state_dict`` (names, dtypes, shapes and values), hex."""
+    h = hashlib.sha256()
+    for name, tensor in sorted(module.state_dict().items()):
+        t = tensor.detach().cpu().contiguous()
+        h.update(f"{name}:{t.dtype}:{tuple(t.shape)}:".encode())
+        h.update(t.numpy().tobytes())
+    return h.hexdigest()
+
+
+def load_component_weights(component: nn.Module, checkpoint: str | Path) -> None:
+    """Load the ``component.*`` entries of a Lightning checkpoint into ``component`` (strict).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``checkpoint`` does not exist (the message says how to produce one).
+    ValueError
+        If keys are missing or unexpected (both lists are named).
+    """
+    path = Path(checkpoint)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"checkpoint {str(path)!r} does not exist. Fitted baseline weights come from "
+            "`python train_baselines.py model=<name> data=<dataset>`, which writes "
+            "<its output dir>/checkpoints/best.ckpt (a Lightning checkpoint holding the component's "
+            "weights under 'component.'); pass that file as model.checkpoint=<path>, or leave "
+            "model.checkpoint=null to score with the paper's hand-set weights.")
+    # Lightning checkpoints pickle hyper-parameters too; this file is a local training output.
+    blob = torch.load(path, map_location="cpu", weights_only=False)
+    state = blob.get("state_dict", blob) if isinstance(blob, dict) else blob
+    own = {k[len(PREFIX):]: v for k, v in state.items() if k.startswith(PREFIX)}
+    expected = set(component.state_dict())
+    missing, unexpected = sorted(expected - set(own)), sorted(set(own) - expected)
+    if missing or unexpected:
+        raise ValueError(f"checkpoint {str(path)!r} does not fit {type(component).__name__}: "
+                         f"missing keys {missing}, unexpected keys {unexpected} "
+                         f"(keys are read under the {PREFIX!r} prefix)")
+    component.load_state_dict(own, strict=True)
+
+
+class BiophysicalScorer(Scorer):
+    """Score sequences with a one-hot ``nn.Module`` component.
+
+    Parameters
+    ----------
+    name : str
+        Model name in outputs.
+    component : Component
+        Maps ``(B, L, 4)`` float64 one-hot to ``(B,)`` float64 (higher = more active) and declares
+        ``min_length`` (see :mod:`mitbench.models.components.base`).
+    mode : str
+        Scoring mode reported with the scores (``score``, ``energy``, ``ll``).
+    checkpoint : str, optional
+        Lightning checkpoint with fitted weights under ``component.``; None keeps the
+        component's initial (hand-set) weights.
+    exact_length : int, optional
+        Required sequence length for layout-bound components (fixed positions); None for
+        scanning components that accept any length ``>= component.min_length``.
+    """
+
+    def __init__(self, name: str, component: Component, mode: str = "score",
+                 checkpoint: str | None = None, exact_length: int | None = 100) -> None:
+        super().__init__(name)
+        self.mode = mode
+        if not isinstance(component, Component):
+            raise TypeError(f"{name}: component must subclass mitbench.models.components.base.Component, "
+                            f"got {type(component).__name__}")
+        self.component = component.to(torch.float64)
+        self.checkpoint = checkpoint
+        self.exact_length = exact_length
+        if checkpoint is not None:
+            load_component_weights(self.component, checkpoint)
+
+    def check_records(self, records: Sequence[SequenceRecord]) -> None:
+        """Raise ``ValueError`` naming the first record of a wrong (layout) or too short length."""
+        if self.exact_length is not None:
+            check_lengths(records, exact=self.exact_length, who=self.name)
+        shortest = int(self.component.min_length)
+        for rec in records:
+            if len(rec.sequence) < shortest:
+                raise ValueError(f"record {rec.id!r}: length {len(rec.sequence)} bp, but {self.name} "
+                                 f"needs at least {shortest} bp (its motif span)")
+
+    def checkpoint_label(self) -> str:
+        return f"{self.name} ({'fitted: ' + Path(self.checkpoint).name if self.checkpoint else 'hand-set weights'})"
+
+    def identity(self) -> dict[str, Any]:
+        return {**super().identity(), "component": repr(self.component),
+                "state_sha256": state_digest(self.component)}
+
+    def forward(self, x: Tensor) -> Tensor:
+        """``(B, L, 4)`` float64 one-hot -> ``(B,)`` float64 (differentiable; used in training)."""
+        return self.component(x)
+
+    def score_batch(self, sequences: Sequence[str]) -> Tensor:
+        """Score ACGT strings of any lengths (grouped by length): ``(B,)`` float64."""
+        out = torch.empty(len(sequences), dtype=torch.float64)
+        device = next(iter(self.component.parameters()), torch.empty(0)).device
+        by_length: dict[int, list[int]] = {}
+        for i, s in enumerate(sequences):
+            by_length.setdefault(len(s), []).append(i)
+        with torch.no_grad():
+            for idx in by_length.values():
+                x = one_hot([sequences[i] for i in idx]).to(device)
+                out[idx] = self.component(x).detach().to("cpu", torch.float64)
+        return out

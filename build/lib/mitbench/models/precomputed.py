@@ -1,0 +1,164 @@
+"""Scores read from a file instead of computed: replay published or externally computed results.
+
+Accepted files
+--------------
+* JSON object keyed by record id: ``{"A_000": -138.7, ...}``;
+* JSON object keyed by class label, each a list of scores in the records' order within that
+  class: ``{"A": [...], "B": [...], ...}`` (the layout of several reference result files);
+* CSV with a header containing ``id`` and ``score``.
+
+The file's scores must follow the scorer contract (higher = more likely / more active); this
+class does not change their sign or scale.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import math
+from pathlib import Path
+from typing import Any, Sequence
+
+import torch
+from torch import Tensor
+
+from mitbench.data.records import SequenceRecord
+from mitbench.models.base import Scorer
+
+log = logging.getLogger(__name__)
+
+
+def _as_float(value: Any, where: str) -> float:
+    if value is None:
+        return float("nan")  # rejected, naming the record, when it is served
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{where}: score {value!r} is not a number")
+    return float(value)
+
+
+def load_score_file(path: str | Path) -> tuple[str, dict]:
+    """Parse a score file.
+
+    Returns
+    -------
+    kind : {"id", "class"}
+        Keyed by record id or by class label.
+    data : dict
+        ``{id: float}`` or ``{label: [float, ...]}`` (NaN where the file has null).
+
+    Raises
+    ------
+    ValueError
+        Unknown extension, mixed JSON value types, non-numeric scores, duplicate CSV ids.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        with open(path, newline="") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or not {"id", "score"} <= set(reader.fieldnames):
+                raise ValueError(f"{path}: CSV needs a header with 'id' and 'score' columns")
+            data: dict[str, float] = {}
+            for lineno, row in enumerate(reader, 2):
+                rid = row["id"]
+                if rid in data:
+                    raise ValueError(f"record {rid!r}: duplicate id in {path} (line {lineno})")
+                text = (row["score"] or "").strip()
+                try:
+                    data[rid] = float(text) if text else float("nan")
+                except ValueError:
+                    raise ValueError(f"record {rid!r}: score {text!r} in {path} is not a number") from None
+        return "id", data
+    if path.suffix.lower() != ".json":
+        raise ValueError(f"{path}: score file must be .json or .csv")
+    raw = json.loads(path.read_text())
+    if not isinstance(raw, dict) or not raw:
+        raise ValueError(f"{path}: expected a non-empty JSON object keyed by record id or by class")
+    if all(isinstance(v, list) for v in raw.values()):
+        return "class", {k: [_as_float(x, f"class {k!r} item {i} in {path}") for i, x in enumerate(v)]
+                         for k, v in raw.items()}
+    if any(isinstance(v, (list, dict)) for v in raw.values()):
+        raise ValueError(f"{path}: values must be all numbers (keyed by id) or all lists (keyed by class)")
+    return "id", {k: _as_float(v, f"record {k!r} in {path}") for k, v in raw.items()}
+
+
+class PrecomputedScorer(Scorer):
+    """Serve scores from a file (mode ``precomputed``).
+
+    Parameters
+    ----------
+    path : str
+        Score file (see module docstring).
+    name : str, optional
+        Model name in outputs; defaults to the file's stem.
+    """
+
+    mode = "precomputed"
+
+    def __init__(self, path: str, name: str | None = None) -> None:
+        super().__init__(name or Path(path).stem)
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"precomputed scores: no file {self.path}")
+        self.kind, self.data = load_score_file(self.path)
+        self.scores: dict[str, float] | None = None
+
+    def setup(self, stage: str) -> None:
+        """Bind to the records the trainer's datamodule serves (class-keyed files need their order)."""
+        datamodule = self.trainer.datamodule if self._trainer is not None else None
+        if self.scores is None and datamodule is not None and hasattr(datamodule, "records"):
+            self.check_records(datamodule.records)
+
+    def check_records(self, records: Sequence[SequenceRecord]) -> None:
+        """Map every record to its score; raise ValueError naming a missing id or a class mismatch."""
+        if self.kind == "id":
+            missing = [r.id for r in records if r.id not in self.data]
+            if missing:
+                raise ValueError(f"record {missing[0]!r}: no score in {self.path} ({len(missing)} missing)")
+            self.scores = {r.id: self.data[r.id] for r in records}
+            extra = len(self.data) - len(self.scores)
+        else:
+            by_class: dict[str, list[SequenceRecord]] = {}
+            for r in records:
+                by_class.setdefault(r.label, []).append(r)
+            self.scores = {}
+            for label, recs in by_class.items():
+                if label not in self.data:
+                    raise ValueError(f"class {label!r} (record {recs[0].id!r}): no score list in {self.path}")
+                values = self.data[label]
+                if len(values) != len(recs):
+                    raise ValueError(f"class {label!r}: {len(values)} scores in {self.path} but "
+                                     f"{len(recs)} records; class-keyed lists must match record order")
+                self.scores.update({r.id: v for r, v in zip(recs, values)})
+            extra = sum(len(v) for k, v in self.data.items() if k not in by_class)
+        if extra:
+            log.info("%s: %d score(s) for records not in this suite were ignored", self.path, extra)
+        bad = [rid for rid, s in self.scores.items() if not math.isfinite(s)]
+        if bad:
+            raise ValueError(f"record {bad[0]!r}: non-finite score in {self.path} ({len(bad)} record(s))")
+
+    def score_batch(self, sequences: Sequence[str]) -> Tensor:
+        raise RuntimeError("PrecomputedScorer looks scores up by record id; use predict_step")
+
+    def predict_step(self, batch: dict, batch_idx: int = 0, dataloader_idx: int = 0) -> dict:
+        ids = list(batch["ids"])
+        if self.scores is None and self.kind == "class":
+            raise RuntimeError(f"{self.path}: scores are keyed by class, so their order must be bound to the "
+                               "records first (check_records(records), done by setup() under a Trainer)")
+        table = self.scores if self.scores is not None else self.data
+        unknown = [i for i in ids if i not in table]
+        if unknown:
+            raise ValueError(f"record {unknown[0]!r}: no score in {self.path}")
+        values = [table[i] for i in ids]
+        bad = [i for i, s in zip(ids, values) if not math.isfinite(s)]
+        if bad:
+            raise ValueError(f"model {self.name!r}: non-finite score for record {bad[0]!r}")
+        self.n_scored += len(ids)
+        return {"ids": ids, "scores": torch.tensor(values, dtype=torch.float64), "mode": self.mode}
+
+    def checkpoint_label(self) -> str:
+        return f"{self.name} (scores from {self.path.name})"
+
+    def identity(self) -> dict[str, Any]:
+        digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        return {**super().identity(), "file_sha256": digest}

@@ -1,0 +1,1 @@
+"""Reports: Markdown sections and matplotlib (Agg) figures built from scores and metrics."""
