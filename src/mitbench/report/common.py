@@ -76,7 +76,7 @@ def save_figure(fig, path: Path, dpi: int = 200) -> Path:
     (same stem), then close it; returns the PNG path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1) if fig.legends else None)
     fig.savefig(path, dpi=dpi)
     fig.savefig(path.with_suffix(".svg"))
     pyplot().close(fig)

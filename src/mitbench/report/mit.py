@@ -34,7 +34,7 @@ def calibration_figure(metrics: dict[str, Any], calibrated: Sequence[Any], path:
     if not panels:
         return None
     plt = pyplot()
-    fig, axes = plt.subplots(1, len(panels), figsize=(2.2 * len(panels), 3.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(2.2 * len(panels), 3.6), squeeze=False)
     rng = np.random.default_rng(0)  # jitter only
     for ax, m in zip(axes[0], panels):
         null = np.asarray([v for v in metrics.get(f"{m.key}_null_values") or [] if v is not None], float)
@@ -51,7 +51,9 @@ def calibration_figure(metrics: dict[str, Any], calibrated: Sequence[Any], path:
         ax.tick_params(labelsize=7)
         if m.higher_is_better is False:
             ax.invert_yaxis()  # better is up in every panel
-    axes[0][0].legend(fontsize=6, loc="best")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=7, frameon=False)
+    fig.subplots_adjust(bottom=0.2)
     fig.suptitle(f"{metrics.get('checkpoint', metrics.get('model', 'model'))}: verdict {metrics.get('verdict', 'n/a')} (better is up)", fontsize=9)
     return save_figure(fig, path)
 
