@@ -45,7 +45,9 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     records = suite.records()
     model = hydra.utils.instantiate(cfg.model)
     model.check_records(records)  # before any scoring: a bad record fails fast, nothing written
-    datamodule = hydra.utils.instantiate(cfg.datamodule, records=records)
+    # records go in after instantiation: as an instantiate kwarg they would be merged into the
+    # config (an OmegaConf deep copy of every record: minutes for 30,000 records)
+    datamodule = hydra.utils.instantiate(cfg.datamodule, _partial_=True)(records=records)
 
     shard_dir = out_dir / ".shards"
     if _is_launcher_process():

@@ -23,7 +23,8 @@ expressed gene (log-odds-like units, higher = more likely to express)::
 * ``U(a)`` = 1 when another ATG lies within ``uatg_window`` bp upstream (scanning ribosomes
   start at the first ATG).
 
-A feature whose window leaves the sequence takes its motif's worst possible score. Every weight
+A feature whose window leaves the sequence takes its motif's worst possible score under the
+initial weights (a fixed floor, so the score stays a smooth function of the weights). Every weight
 and PWM is a learnable float64 parameter (initialised to the values above); the score is
 differentiable in them almost everywhere (maxima pass the gradient to their arg-max). ORF
 lengths and ATG positions are discrete functions of the input. The module reads nothing but
@@ -36,7 +37,7 @@ from torch import Tensor, nn
 
 from mitbench.models.components.pwm import PAPER_MINUS10, PAPER_MINUS35, matrix, scalar
 from mitbench.models.components.tracks import (FLOOR, codon_track, gather_at, hairpin_track, motif_track,
-                                               next_in_frame, window_max)
+                                               next_in_frame, shift_right, window_max)
 
 STOPS = ("TAA", "TAG", "TGA")
 
@@ -89,7 +90,7 @@ class CassetteGrammar(nn.Module):
     Notes
     -----
     Input ``(B, L, 4)`` float64 one-hot, output ``(B,)`` float64. Learnable: prokaryotic
-    ``minus35``, ``minus10``, ``sd`` (6, 4), ``pairs`` (4, 4) and 7 scalars; eukaryotic ``tata``
+    ``minus35``, ``minus10``, ``sd`` (6, 4), ``pairs`` (4, 4) and 6 scalars; eukaryotic ``tata``
     (8, 4), ``kozak`` (10, 4), ``pas`` (6, 4) and 5 scalars.
     """
 
@@ -126,17 +127,21 @@ class CassetteGrammar(nn.Module):
             self.tata, self.kozak, self.pas = matrix(consensus("TATAWAWR")), matrix(KOZAK), matrix(consensus("AATAAA"))
             self.w_tata, self.w_kozak, self.w_pas, self.w_uatg = (scalar(w_tata), scalar(w_kozak), scalar(w_pas),
                                                                   scalar(w_uatg))
+        # floors of features whose window leaves the sequence: worst motif scores at initialisation
+        worst = {name: float(p.detach().min(dim=1).values.sum()) for name, p in self.named_parameters() if p.dim() == 2}
+        if kingdom == "prokaryotic":
+            self.floors = {"promoter": worst["minus10"] + worst["minus35"] - 2 * float(spacing_penalty),
+                           "sd": worst["sd"], "terminator": worst["pairs"] * self.stem}
+        else:
+            self.floors = {"tata": worst["tata"], "kozak": worst["kozak"], "pas": worst["pas"]}
 
-    @staticmethod
-    def _worst(weight: Tensor) -> Tensor:
-        return weight.detach().min(dim=1).values.sum()
+    def _upstream(self, track: Tensor, window: tuple[int, int], floor: str) -> Tensor:
+        """Best ``track`` value ``window`` bp upstream of every position, at least its floor."""
+        return window_max(track, -window[1], -window[0]).clamp(min=self.floors[floor])
 
-    def _upstream(self, track: Tensor, window: tuple[int, int], worst: Tensor) -> Tensor:
-        """Best ``track`` value ``window`` bp upstream of every position, floored at ``worst``."""
-        return window_max(track, -window[1], -window[0]).clamp(min=float(worst))
-
-    def _downstream(self, track: Tensor, window: tuple[int, int], stop_end: Tensor, worst: Tensor) -> Tensor:
-        return gather_at(window_max(track, window[0], window[1]), stop_end).clamp(min=float(worst))
+    def _downstream(self, track: Tensor, window: tuple[int, int], stop_end: Tensor, floor: str) -> Tensor:
+        """Best ``track`` value ``window`` bp after each ORF's stop codon, at least its floor."""
+        return gather_at(window_max(track, window[0], window[1]), stop_end).clamp(min=self.floors[floor])
 
     def _promoter(self, x: Tensor) -> Tensor:
         """σ70 score by the position right after the −10 hexamer: ``(B, L)``."""
@@ -144,11 +149,9 @@ class CassetteGrammar(nn.Module):
         best = None
         for spacer in range(15, 20):
             shift = 6 + spacer  # −35 start = −10 start − 6 − spacer
-            s35_at = torch.cat([s35.new_full((x.shape[0], shift), FLOOR), s35[:, :-shift]], dim=1)
-            cand = s35_at - self.spacing_penalty * abs(spacer - 17)
+            cand = shift_right(s35, shift) - self.spacing_penalty * abs(spacer - 17)
             best = cand if best is None else torch.maximum(best, cand)
-        by_start = s10 + best
-        return torch.cat([by_start.new_full((x.shape[0], 6), FLOOR), by_start[:, :-6]], dim=1)
+        return shift_right(s10 + best, 6)
 
     def forward(self, x: Tensor) -> Tensor:
         """``(B, L, 4)`` float64 one-hot -> ``(B,)`` float64 grammar score (higher = expresses)."""
@@ -161,24 +164,19 @@ class CassetteGrammar(nn.Module):
         stop_end = torch.where(complete, stop_at + 3, torch.full_like(stop_at, -1))
         score = self.w_orf * orf
         if self.kingdom == "prokaryotic":
-            prom_worst = self._worst(self.minus10) + self._worst(self.minus35) - self.spacing_penalty.detach() * 2
-            score = score + self.w_promoter * self._upstream(self._promoter(x), self.promoter_window, prom_worst)
-            sd_end = motif_track(x, self.sd)  # by SD start; its end is start + 6
             lo, hi = self.sd_spacing
-            sd = window_max(sd_end, -(hi + 6), -(lo + 6)).clamp(min=float(self._worst(self.sd)))
+            sd = window_max(motif_track(x, self.sd), -(hi + 6), -(lo + 6)).clamp(min=self.floors["sd"])
             term = hairpin_track(x, self.pairs, self.stem, range(3, 10), 8, self.u_weight)
-            term_worst = self._worst(self.pairs) * self.stem
-            score = score + self.w_sd * sd + self.w_terminator * self._downstream(
-                term, self.terminator_window, stop_end, term_worst)
+            score = (score + self.w_promoter * self._upstream(self._promoter(x), self.promoter_window, "promoter")
+                     + self.w_sd * sd
+                     + self.w_terminator * self._downstream(term, self.terminator_window, stop_end, "terminator"))
         else:
-            start_any = codon_track(x, ("ATG",))
-            kozak = gather_at(motif_track(x, self.kozak), pos - 6).clamp(min=float(self._worst(self.kozak)))
-            score = (score + self.w_tata * self._upstream(motif_track(x, self.tata), self.tata_window,
-                                                          self._worst(self.tata))
+            kozak = gather_at(motif_track(x, self.kozak), pos - 6).clamp(min=self.floors["kozak"])
+            upstream_atg = window_max(codon_track(x, ("ATG",)), -self.uatg_window, -1).clamp(min=0.0)
+            score = (score + self.w_tata * self._upstream(motif_track(x, self.tata), self.tata_window, "tata")
                      + self.w_kozak * kozak
-                     + self.w_pas * self._downstream(motif_track(x, self.pas), self.pas_window, stop_end,
-                                                     self._worst(self.pas))
-                     - self.w_uatg * window_max(start_any, -self.uatg_window, -1).clamp(min=0.0))
+                     + self.w_pas * self._downstream(motif_track(x, self.pas), self.pas_window, stop_end, "pas")
+                     - self.w_uatg * upstream_atg)
         is_atg = codon_track(x, ("ATG",)) > 0.5
         return torch.where(is_atg, score, torch.full_like(score, FLOOR)).amax(dim=1)
 

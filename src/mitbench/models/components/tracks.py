@@ -19,13 +19,18 @@ FLOOR = -1.0e3
 
 def codon_track(x: Tensor, codons: Iterable[str]) -> Tensor:
     """``(B, L)`` float: 1 where one of ``codons`` starts at ``p`` (0 for the last two positions)."""
-    out = x.new_zeros(x.shape[:2])
     if x.shape[1] < 3:
-        return out
+        return x.new_zeros(x.shape[:2])
+    hits = []
     for codon in codons:
         a, b, c = (BASES.index(ch) for ch in codon)
-        out[:, :-2] += x[:, :-2, a] * x[:, 1:-1, b] * x[:, 2:, c]
-    return out
+        hits.append(x[:, :-2, a] * x[:, 1:-1, b] * x[:, 2:, c])
+    return F.pad(torch.stack(hits).sum(0), (0, 2))
+
+
+def shift_right(track: Tensor, k: int) -> Tensor:
+    """``out[:, p] = track[:, p - k]`` (``k >= 0``), ``FLOOR`` for ``p < k``."""
+    return F.pad(track, (k, 0), value=FLOOR)[:, : track.shape[1]]
 
 
 def next_in_frame(mask: Tensor, none: int) -> Tensor:
@@ -98,7 +103,7 @@ def hairpin_track(x: Tensor, pair: Tensor, stem: int, loops: range, tail: int, t
         total = x.new_zeros(batch, n)
         for k in range(stem):  # pair k: 5' arm base i + k with 3' arm base i + span - 1 - k
             total = total + paired(span - 1 - 2 * k)[:, k: k + n]
-        best[:, span - 1:] = torch.maximum(best[:, span - 1:], total)
-    after = torch.cat([best.new_full((batch, 1), FLOOR), best[:, :-1]], dim=1)  # hairpin ends at p - 1
+        best = torch.maximum(best, shift_right(F.pad(total, (0, span - 1), value=FLOOR), span - 1))
+    after = shift_right(best, 1)  # the hairpin ends at p - 1
     t_tail = F.pad(x[:, :, 3], (0, tail)).unfold(1, tail, 1)[:, :length].sum(-1)  # T in [p, p + tail)
     return torch.where(after > FLOOR / 2, after + tail_weight * t_tail, after)
