@@ -123,3 +123,12 @@ def test_quintiles_and_spearman_by_hand():
 def test_summary_reads_class_when_type_column_is_absent():
     t = _design().rename(columns={"type": "class"})
     assert summarize_nullsettes(t, n_perm=99)["n_types"] == 3
+
+
+def test_spearman_relation_of_random_scores_matches_its_null():
+    rng = np.random.default_rng(7)
+    rows = [(f"c{i}", t, float(rng.normal())) for i in range(300) for t in ["nonmutant", "T01", "T02", "T03"]]
+    out, _ = quintile_metrics(pair_scores(_table(rows)), n_null=99, seed=0)
+    assert out["spearman_rho"] > 0.6  # the confound: a high-drawing nonmutant beats its mutants
+    assert abs(out["spearman_rho"] - out["spearman_rho_null_mean"]) < 0.05 and out["spearman_rho_null_p"] > 0.05
+    assert out["accuracy_q1_null"] < 0.3 < 0.7 < out["accuracy_q5_null"]

@@ -31,7 +31,8 @@ def test_spec_declares_headline_tested_and_calibrated(dataset, n):
     assert spec.tested == ("mean_accuracy",) and spec.metric("mean_accuracy").pvalue == "mean_accuracy_p"
     assert spec.metric("mean_accuracy").chance == 0.5 and spec.objective == "mean_accuracy"
     calibrated = [m.key for m in spec.calibrated_metrics()]
-    assert calibrated == [f"accuracy_T{k:02d}" for k in range(1, n + 1)] + ["success_rate", "mean_accuracy"]
+    assert calibrated == [f"accuracy_T{k:02d}" for k in range(1, n + 1)] + ["success_rate", "mean_accuracy",
+                                                                            "spearman_rho"]
     assert all(m.higher_is_better for m in spec.calibrated_metrics())
     assert len(spec.contrasts) == n and spec.contrasts[0].better == "nonmutant" and spec.contrasts[0].on == "group"
 

@@ -30,10 +30,12 @@ not used: a mutant and its original tokenize into different token counts.
 different order, and is a tie.
 
 **Quintiles.** Cassettes are split into five equal-count bins by the rank of their nonmutant's
-per-nucleotide score (``q1`` lowest); ``accuracy_q<k>`` pools all types' pairs in bin ``k``.
-``spearman_rho`` is Spearman's correlation across cassettes between the nonmutant's
+per-nucleotide score (``q1`` lowest); ``accuracy_q<k>`` is the mean accuracy of the cassettes in
+bin ``k``. ``spearman_rho`` is Spearman's correlation across cassettes between the nonmutant's
 per-nucleotide score and the share of that cassette's mutants scored below it (the paper:
-accuracy falls as the original's likelihood falls, i.e. rho > 0).
+accuracy falls as the original's likelihood falls, i.e. rho > 0). That relation holds for random
+scores too (a nonmutant that drew a high score beats its mutants), so it is reported with its
+no-knowledge null (``*_null``; see :func:`quintile_metrics`).
 """
 from __future__ import annotations
 
@@ -150,33 +152,70 @@ def type_metrics(pairs: pd.DataFrame, n_perm: int = 9999, seed: int = 0) -> pd.D
     return out
 
 
-def quintile_metrics(pairs: pd.DataFrame) -> tuple[dict[str, Any], list[str]]:
-    """Accuracy by quintile of the nonmutant's per-nucleotide score, and the cassette-level Spearman."""
-    per = pairs.assign(per_nt=pairs["nonmutant"] / pairs["length"]).groupby("group").agg(
-        per_nt=("per_nt", "first"), wins=("win", "sum"), n=("win", "size"))
+def _relation(per_nt: np.ndarray, acc: np.ndarray) -> tuple[list[float], float]:
+    """Accuracy by equal-count quintile of ``per_nt`` (rank order) and Spearman's rho (nan if constant)."""
+    n = per_nt.size
+    bins = np.argsort(np.argsort(per_nt, kind="stable"), kind="stable") * N_QUINTILES // max(n, 1)
+    quint = [float(acc[bins == k].mean()) if np.any(bins == k) else float("nan") for k in range(N_QUINTILES)]
+    if n < 3 or np.ptp(acc) == 0 or np.ptp(per_nt) == 0:
+        return quint, float("nan")
+    return quint, float(_st.spearmanr(per_nt, acc).statistic)
+
+
+def quintile_metrics(pairs: pd.DataFrame, n_null: int = 199, seed: int = 0) -> tuple[dict[str, Any], list[str]]:
+    """Accuracy by quintile of the nonmutant's per-nucleotide score, the cassette-level Spearman, and
+    their no-knowledge null.
+
+    The relation is confounded: a cassette's accuracy is a function of its nonmutant's own score, so
+    even random scores give rho > 0 (a nonmutant that drew high beats its mutants). The null keeps
+    the model's scores and re-labels, within each cassette, a uniformly chosen one of its sequences
+    as the "nonmutant" (what a model that cannot tell them apart gets); ``n_null`` seeded draws give
+    ``spearman_rho_null_mean``, ``accuracy_q<k>_null`` and the +1-corrected one-sided
+    ``spearman_rho_null_p`` (P(null rho >= observed)).
+    """
+    wide = pairs.pivot(index="group", columns="type", values="mutant")
+    first = pairs.drop_duplicates("group").set_index("group").loc[wide.index]
+    scores = np.column_stack([first["nonmutant"].to_numpy(), wide.to_numpy(float)])
+    per_nt = scores / first["length"].to_numpy(float)[:, None]  # (cassettes, 1 + types), NaN = missing type
+    a, b = per_nt[:, :, None], per_nt[:, None, :]
+    with np.errstate(invalid="ignore"):
+        lower = ((a - b) > TIE_RTOL * np.maximum(np.abs(a), np.abs(b))).sum(-1)  # entries j beats
+    others = np.isfinite(per_nt).sum(1, keepdims=True) - 1
+    acc_of = lower / np.maximum(others, 1)
+    rows = np.arange(per_nt.shape[0])
+    quint, rho = _relation(per_nt[:, 0], acc_of[:, 0])
+    out: dict[str, Any] = {f"accuracy_q{k + 1}": v for k, v in enumerate(quint)}
+    order = np.sort(per_nt[:, 0])
+    edges = [order[min(len(order) - 1, (k + 1) * len(order) // N_QUINTILES - 1)] for k in range(N_QUINTILES)]
+    out.update({f"per_nt_q{k + 1}_max": float(e) for k, e in enumerate(edges)})
     notes: list[str] = []
-    out: dict[str, Any] = {}
-    n = len(per)
-    rank = np.argsort(np.argsort(per["per_nt"].to_numpy(), kind="stable"), kind="stable")
-    per["bin"] = rank * N_QUINTILES // max(n, 1)
+    rng = np.random.default_rng([int(seed), 10_000])
+    null_q, null_rho = [], []
+    present = np.argsort(~np.isfinite(per_nt), axis=1, kind="stable")  # present entries first
+    for _ in range(int(n_null)):
+        col = present[rows, np.floor(rng.random(len(rows)) * (others[:, 0] + 1)).astype(int)]
+        q, r = _relation(per_nt[rows, col], acc_of[rows, col])
+        null_q.append(q)
+        null_rho.append(r)
+    null_q_arr, null_rho_arr = np.array(null_q, float), np.array(null_rho, float)
     for k in range(N_QUINTILES):
-        sub = per[per["bin"] == k]
-        out[f"accuracy_q{k + 1}"] = float(sub["wins"].sum() / sub["n"].sum()) if len(sub) else float("nan")
-        out[f"per_nt_q{k + 1}_max"] = float(sub["per_nt"].max()) if len(sub) else float("nan")
-    if n < N_QUINTILES:
-        notes.append(f"quintiles: only {n} cassettes; empty bins are null")
-    acc = per["wins"] / per["n"]
-    if n < 3 or acc.nunique() < 2 or per["per_nt"].nunique() < 2:
-        out["spearman_rho"] = out["spearman_p"] = float("nan")
+        col = null_q_arr[:, k][np.isfinite(null_q_arr[:, k])] if n_null else np.array([])
+        out[f"accuracy_q{k + 1}_null"] = float(col.mean()) if col.size else float("nan")
+    out["spearman_rho"] = rho
+    out["spearman_p"] = float("nan") if np.isnan(rho) else float(_st.spearmanr(per_nt[:, 0], acc_of[:, 0]).pvalue)
+    finite = null_rho_arr[np.isfinite(null_rho_arr)]
+    out["spearman_rho_null_mean"] = float(finite.mean()) if finite.size else float("nan")
+    out["spearman_rho_null_p"] = (float((1 + np.sum(finite >= rho - 1e-12)) / (1 + finite.size))
+                                  if finite.size and np.isfinite(rho) else float("nan"))
+    if np.isnan(rho):
         notes.append("spearman_rho: undefined (fewer than 3 cassettes, or constant accuracy or score)")
-    else:
-        res = _st.spearmanr(per["per_nt"], acc)
-        out["spearman_rho"], out["spearman_p"] = float(res.statistic), float(res.pvalue)
+    if per_nt.shape[0] < N_QUINTILES:
+        notes.append(f"quintiles: only {per_nt.shape[0]} cassettes; empty bins are null")
     return out, notes
 
 
 def summarize_nullsettes(table: pd.DataFrame, n_perm: int = 9999, seed: int = 0,
-                         alpha: float = 0.05) -> dict[str, Any]:
+                         alpha: float = 0.05, n_null: int = 199) -> dict[str, Any]:
     """Flat metrics of a nullsettes scores table (keys in the module docstring).
 
     Parameters
@@ -187,6 +226,8 @@ def summarize_nullsettes(table: pd.DataFrame, n_perm: int = 9999, seed: int = 0,
         Permutation seed.
     alpha : float
         BH level for ``success_rate``.
+    n_null : int
+        Label permutations of the quintile/Spearman null (:func:`quintile_metrics`).
     """
     pairs = pair_scores(table)
     if pairs.empty:
@@ -208,7 +249,7 @@ def summarize_nullsettes(table: pd.DataFrame, n_perm: int = 9999, seed: int = 0,
         for col in ("accuracy", "ci_low", "ci_high", "wins", "ties", "n", "mean_diff", "mean_diff_per_nt", "p", "q"):
             key = f"accuracy_{label}" if col == "accuracy" else f"{col}_{label}"
             out[key] = int(r[col]) if col in ("wins", "ties", "n") else float(r[col])
-    quint, notes = quintile_metrics(pairs)
+    quint, notes = quintile_metrics(pairs, n_null, seed)
     out.update(quint)
     sizes = per_type["n"].unique()
     if len(sizes) > 1:

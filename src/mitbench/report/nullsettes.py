@@ -32,8 +32,11 @@ def nullsettes_report(metrics: dict[str, Any], type_orders: dict[str, str], spec
           fmt_p(m["mean_accuracy_p"])],
          ["pooled accuracy (all pairs)", fmt(m["pooled_accuracy"]), "0.5", ""],
          ["ties (failures)", f"{m['n_ties']} of {m['n_pairs']}", "", ""],
-         ["Spearman rho, per-nt score of nonmutant vs cassette accuracy", fmt(m["spearman_rho"]), "0",
-          fmt_p(m["spearman_p"])]]))
+         ["Spearman rho, per-nt score of nonmutant vs cassette accuracy", fmt(m["spearman_rho"]),
+          f"{fmt(m.get('spearman_rho_null_mean'))} (null)", fmt_p(m.get("spearman_rho_null_p"))]]))
+    out.append("\nThe Spearman row's chance is its no-knowledge null (the nonmutant label moved at random within "
+               "each cassette; its p is P(null >= observed)): a cassette's accuracy depends on its nonmutant's own "
+               "score, so random scores alone give a strong positive rho.\n")
     out.append(f"\nVerdict on {m['verdict_uses']}. Mean per-nucleotide score: nonmutants "
                f"{fmt(m['nonmutant_per_nt_mean'], 5)}, mutants {fmt(m['mutant_per_nt_mean'], 5)}.\n")
     out.append("\n### Build checks\n\n**Reading frame of every nonmutant** (ATG ... in-frame stop, Kozak +4 base "
@@ -57,10 +60,11 @@ def nullsettes_report(metrics: dict[str, Any], type_orders: dict[str, str], spec
                "Benjamini-Hochberg across types. *CDS still encoded*: share of mutants in which an in-frame "
                "upstream ATG still reads the whole CDS (loss of function then rests on the moved promoter, "
                "RBS or terminator; a builder diagnostic that no model sees).\n")
-    qrows = [[f"q{k}", fmt(m.get(f"accuracy_q{k}")), fmt(m.get(f"per_nt_q{k}_max"), 5)]
-             for k in range(1, N_QUINTILES + 1)]
+    qrows = [[f"q{k}", fmt(m.get(f"accuracy_q{k}")), fmt(m.get(f"accuracy_q{k}_null")),
+              fmt(m.get(f"per_nt_q{k}_max"), 5)] for k in range(1, N_QUINTILES + 1)]
     out.append("\n### Accuracy by quintile of the nonmutant's per-nucleotide score\n\n")
-    out.append(markdown_table(["quintile (q1 lowest)", "accuracy (all types)", "per-nt score up to"], qrows))
+    out.append(markdown_table(["quintile (q1 lowest)", "accuracy (all types)", "no-knowledge null",
+                               "per-nt score up to"], qrows))
     out.append("\n### Reading these numbers\n\n")
     out.append(f"- {spec.tie_rule}\n")
     out.extend(f"- {note}\n" for note in spec.notes)
@@ -88,11 +92,14 @@ def nullsettes_figures(metrics: dict[str, Any], outdir: Path, types: Sequence[st
     paths.append(save_figure(fig, Path(outdir) / "nullsettes_accuracy.png"))
     fig, ax = plt.subplots(figsize=(4.2, 3.4))
     ks = list(range(1, N_QUINTILES + 1))
-    ax.plot(ks, [m.get(f"accuracy_q{k}") for k in ks], "o-")
+    ax.plot(ks, [m.get(f"accuracy_q{k}") for k in ks], "o-", label="model")
+    ax.plot(ks, [m.get(f"accuracy_q{k}_null") for k in ks], "s--", color="gray", label="no-knowledge null")
+    ax.legend(fontsize=8)
     ax.set_xticks(ks, [f"q{k}" for k in ks])
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("quintile of nonmutant per-nt score (q1 lowest)")
     ax.set_ylabel("accuracy")
-    ax.set_title(f"Spearman rho = {fmt(m.get('spearman_rho'))}", fontsize=9)
+    ax.set_title(f"Spearman rho = {fmt(m.get('spearman_rho'))} (null {fmt(m.get('spearman_rho_null_mean'))})",
+                 fontsize=9)
     paths.append(save_figure(fig, Path(outdir) / "nullsettes_quintiles.png"))
     return paths

@@ -45,22 +45,25 @@ class NullsettesSuite(Suite):
         Permutation seed.
     alpha : float
         Benjamini–Hochberg level of ``success_rate``.
+    n_null : int
+        Label permutations of the no-knowledge null of the quintile/Spearman relation.
     """
 
     name = "nullsettes"
 
     def __init__(self, version: str = "1.0", name: str | None = None, root: str = "", dataset: str = "kosuri",
                  n_cassettes: int | None = None, seed: int = 0, repair_frame: bool = True,
-                 trim_flanks: bool = True, n_perm: int = 9999, perm_seed: int = 0, alpha: float = 0.05) -> None:
+                 trim_flanks: bool = True, n_perm: int = 9999, perm_seed: int = 0, alpha: float = 0.05,
+                 n_null: int = 199) -> None:
         super().__init__(version, name)
         if dataset not in DATASETS:
             raise ValueError(f"unknown nullsettes dataset {dataset!r}; choose one of {sorted(DATASETS)}")
-        if not 0 < alpha < 1 or n_perm < 1:
-            raise ValueError(f"need 0 < alpha < 1 and n_perm >= 1, got alpha={alpha}, n_perm={n_perm}")
+        if not 0 < alpha < 1 or n_perm < 1 or n_null < 0:
+            raise ValueError(f"need 0 < alpha < 1, n_perm >= 1, n_null >= 0; got {alpha}, {n_perm}, {n_null}")
         self.root, self.dataset = str(root), dataset
         self.n_cassettes = None if n_cassettes is None else int(n_cassettes)
         self.seed, self.repair_frame, self.trim_flanks = int(seed), bool(repair_frame), bool(trim_flanks)
-        self.n_perm, self.perm_seed, self.alpha = int(n_perm), int(perm_seed), float(alpha)
+        self.n_perm, self.perm_seed, self.alpha, self.n_null = int(n_perm), int(perm_seed), float(alpha), int(n_null)
         self.build_report: BuildReport | None = None
         self.type_orders: dict[str, str] = {}
 
@@ -83,10 +86,13 @@ class NullsettesSuite(Suite):
                                 ci=(f"ci_low_{t}", f"ci_high_{t}"),
                                 description=f"share of cassettes whose {t} mutant scores below the nonmutant")
                          for t in self.types)
+        relation = Metric("spearman_rho", "Spearman rho", True, pvalue="spearman_rho_null_p",
+                          description="nonmutant per-nt score vs cassette accuracy (the paper's relation; "
+                                      "positive even for random scores: read it against its null)")
         return MetricSpec(
             headline=headline,
             contrasts=tuple(Contrast(f"accuracy_{t}", NONMUTANT, t, on="group", column="class") for t in self.types),
-            tested=("mean_accuracy",), objective="mean_accuracy", calibrated=per_type + headline,
+            tested=("mean_accuracy",), objective="mean_accuracy", calibrated=per_type + headline + (relation,),
             notes=("One translocation is applied to cassettes that share CDS and terminator, so pairs of a type "
                    "are not independent: read per-type p-values against the random-initialised null.",
                    "The verdict uses summed scores; per-nucleotide means give the same paired verdict "
@@ -110,7 +116,8 @@ class NullsettesSuite(Suite):
         from mitbench.metrics.nullsettes import summarize_nullsettes
 
         rep = self._built()
-        out = summarize_nullsettes(table, n_perm=self.n_perm, seed=self.perm_seed, alpha=self.alpha)
+        out = summarize_nullsettes(table, n_perm=self.n_perm, seed=self.perm_seed, alpha=self.alpha,
+                                   n_null=self.n_null)
         out.update({"dataset": rep.dataset, "kingdom": rep.kingdom, "n_cassettes_available": rep.n_available,
                     "frame_defects": list(rep.frame_defects), "n_frame_defects": len(rep.frame_defects),
                     "repair_frame": rep.repair_frame, "frame_repairs": list(rep.frame_repairs),
