@@ -5,12 +5,12 @@ throughput of a ~1M-parameter masked LM on ~900-bp cassettes.
 
 * ``kmer``: ``evaluate.run`` on all kosuri cassettes (1,500 x 20 sequences): build, scoring,
   metrics (``suite.n_perm`` sign-flips per type), report, figures.
-* ``causal``: ``evaluate.run`` with a GPT-2 (hidden 128, 4 layers, single-nucleotide tokens,
+* ``causal``: ``evaluate.run`` (``--llm-dtype``: float32 default, bfloat16 on request) with a GPT-2 (hidden 128, 4 layers, single-nucleotide tokens,
   ~0.94M parameters, random init, built here) on ``--llm-cassettes`` kosuri cassettes (all 1,500
   by default); with fewer, the full-kosuri wall time is extrapolated per sequence (``*_extrapolated``).
 * ``pll``: exact PLL (one masked copy per position) of ``--pll-seqs`` kosuri nonmutants with a
-  BERT masked LM (hidden 128, 4 layers, ~0.9M parameters) under ``max_tokens``, in a child process
-  so its peak RSS (VmHWM) is its own.
+  BERT masked LM (hidden 128, 4 layers, intermediate 512, ~0.95M parameters) under
+  ``max_tokens``, in a child process so its peak RSS (VmHWM) is its own.
 
 Prints one JSON object: wall and CPU seconds (user + system; on a shared machine CPU seconds / 2
 is the wall time two free cores would need), sequences/s, parameter counts, peak RSS.
@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--llm-cassettes", type=int, default=1500)
     ap.add_argument("--pll-seqs", type=int, default=4)
     ap.add_argument("--max-tokens", type=int, default=16384)
+    ap.add_argument("--llm-dtype", default="float32", help="causal LM weights: float32 (exact) or bfloat16")
     ap.add_argument("--skip", nargs="*", default=[], choices=["kmer", "causal", "pll"])
     ap.add_argument("--pll-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -100,16 +101,17 @@ def main(argv: list[str] | None = None) -> dict:
         if "causal" not in args.skip:
             path = tiny.causal(tmp / "gpt2", hidden=128, layers=4)
             m, wall, cpu = evaluate([*suite, f"suite.n_cassettes={args.llm_cassettes}", "model=hf_causal",
-                                     f"model.path={path}", "model.cache_dir=null"], tmp / "causal")
+                                     f"model.path={path}", "model.cache_dir=null", f"model.dtype={args.llm_dtype}"],
+                                    tmp / "causal")
             n = m["n_sequences"]
-            out.update(causal_sequences=n, causal_wall_s=wall, causal_cpu_s=cpu, causal_seq_per_s=n / wall,
+            out.update(causal_dtype=args.llm_dtype, causal_sequences=n, causal_wall_s=wall, causal_cpu_s=cpu, causal_seq_per_s=n / wall,
                        causal_full_kosuri_wall_s_extrapolated=wall * N_KOSURI / n,
                        causal_full_kosuri_cpu_s_extrapolated=cpu * N_KOSURI / n,
                        causal_mean_accuracy=m["mean_accuracy"])
             from transformers import AutoModelForCausalLM
             out["causal_params"] = sum(p.numel() for p in AutoModelForCausalLM.from_pretrained(path).parameters())
         if "pll" not in args.skip:
-            path = tiny.masked(tmp / "bert", hidden=128, layers=4)
+            path = tiny.masked(tmp / "bert", hidden=128, layers=4, intermediate=512)
             r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             child = subprocess.run([sys.executable, __file__, "--root", args.root, "--pll-child", str(path),
                                     args.root, str(args.pll_seqs), str(args.max_tokens)],
