@@ -4,7 +4,8 @@ loss-of-function translocation mutants, built from parts.
 Source: the part dictionaries and libraries of cellethology/GLM-Nullsette-Benchmark (commit
 be792567, MIT licence) converted to text under ``<root>/nullsettes/`` (``cassette_parts.json``,
 ``translocations.tsv``, ``lagator_promoters.tsv``, ``deboer_promoters.tsv``,
-``zahm_promoters.tsv``) and ``<root>/kosuri2013/promoter_rbs_pairs.tsv``. Nothing is shipped.
+``zahm_promoters.tsv``) and ``<root>/kosuri2013/promoter_rbs_pairs.tsv``, read by
+:mod:`mitbench.data.nullsettes_sources`. Nothing is shipped.
 
 =================  ============  =========================================================
 dataset            kingdom       cassettes (1,500 each; library part per cassette)
@@ -49,23 +50,21 @@ import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from mitbench.data.cassettes import (KINGDOMS, KNOWN_REPAIRS, Cassette, encodes_cds, frame_defect, repair,
+from mitbench.data.cassettes import (KNOWN_REPAIRS, Cassette, encodes_cds, frame_defect, repair,
                                      split_segments, translocate)
 from mitbench.data.grammar import IUPAC, resolve_iupac
+from mitbench.data.nullsettes_sources import (DATASETS, N_TYPES, PART_NAMES, library_rows, read_parts,
+                                              read_translocations)
 from mitbench.data.records import SequenceRecord
 
-DATASETS = {"kosuri": "prokaryotic", "lagator": "prokaryotic", "deboer_pTpA": "eukaryotic",
-            "deboer_Abf1TATA": "eukaryotic", "zahm": "eukaryotic"}
-N_TYPES = {"prokaryotic": 19, "eukaryotic": 11}  # translocation types of the anchor
+__all__ = ["DATASETS", "N_TYPES", "NONMUTANT", "BuildReport", "build_cassettes", "build_nullsettes",
+           "cassette_records", "read_parts", "read_translocations", "main"]
 NONMUTANT = "nonmutant"
-PART_NAMES = {"Promoter": "promoter", "RBS": "rbs", "Start codon": "start_codon", "CDS": "cds",
-              "Stop codon": "stop_codon", "Terminator": "terminator"}
-MIN_FLANK = 8  # shortest overlap taken as a duplicated flank (a chance 8-bp match: p ~ 1.5e-5)
+
 LINKER_POLICY = ("linkers stay in fixed junctions: junction k sits between the k-th and (k+1)-th part "
                  "whichever parts those are; mutants keep their nonmutant's length and composition")
 
@@ -90,92 +89,6 @@ class BuildReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _tsv(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} not found: suite.root must hold nullsettes/ and kosuri2013/ "
-                                "(see the README, 'Nullsettes' data)")
-    return pd.read_csv(path, sep="\t")
-
-
-def read_parts(root: str | Path) -> dict[str, list[tuple[str, str]]]:
-    """Design name -> its 5'->3' ``(key, value)`` parts from ``nullsettes/cassette_parts.json``."""
-    path = Path(root) / "nullsettes" / "cassette_parts.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} not found (suite.root must hold nullsettes/ and kosuri2013/)")
-    return {name: list(parts.items()) for name, parts in json.loads(path.read_text()).items()}
-
-
-def read_translocations(root: str | Path) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
-    """Kingdom -> ``[(label, part order), ...]`` (labels ``T01``...) from ``translocations.tsv``.
-
-    Raises
-    ------
-    ValueError
-        Naming the file and row if an order is not a permutation of the kingdom's parts or
-        repeats the nonmutant order.
-    """
-    path = Path(root) / "nullsettes" / "translocations.tsv"
-    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {k: [] for k in KINGDOMS}
-    for i, row in enumerate(_tsv(path).itertuples(index=False), start=2):
-        names = [n.strip() for n in str(row.order).split(" - ")]
-        if row.kingdom not in KINGDOMS or any(n not in PART_NAMES for n in names):
-            raise ValueError(f"{path}, line {i}: unknown kingdom or part in {row.kingdom!r} {row.order!r}")
-        order = tuple(PART_NAMES[n] for n in names)
-        if sorted(order) != sorted(KINGDOMS[row.kingdom]) or order == KINGDOMS[row.kingdom]:
-            raise ValueError(f"{path}, line {i}: {row.order!r} is not a translocation of "
-                             f"{' - '.join(KINGDOMS[row.kingdom])}")
-        out[row.kingdom].append((f"T{int(row.type):02d}", order))
-    for kingdom, types in out.items():
-        labels = [t for t, _ in types]
-        if labels != [f"T{k:02d}" for k in range(1, N_TYPES[kingdom] + 1)]:
-            raise ValueError(f"{path}: {kingdom} types {labels}, expected T01..T{N_TYPES[kingdom]:02d} in order")
-    return out
-
-
-def _overlap(a: str, b: str) -> int:
-    """Longest ``k >= MIN_FLANK`` with ``a.endswith(b[:k])`` (0 if none)."""
-    return next((k for k in range(min(len(a), len(b)), MIN_FLANK - 1, -1) if a.endswith(b[:k])), 0)
-
-
-def _library(root: Path, dataset: str, parts: dict[str, list[tuple[str, str]]],
-             trim_flanks: bool) -> Iterator[tuple[str, dict[str, list[tuple[str, str]]], dict[str, Any]]]:
-    """Per library row: (design, fills for the design's placeholder keys, meta)."""
-    if dataset == "kosuri":
-        for i, r in enumerate(_tsv(root / "kosuri2013" / "promoter_rbs_pairs.tsv").itertuples(index=False)):
-            yield "kosuri", {"promoter": [("promoter", r.promoter_seq)], "rbs": [("rbs", r.rbs_seq)]}, {
-                "source_index": i, "library_name": r.name, "promoter_name": r.promoter_name, "rbs_name": r.rbs_name}
-    elif dataset == "lagator":
-        for r in _tsv(root / "nullsettes" / "lagator_promoters.tsv").itertuples(index=False):
-            yield "lagator", {"promoter": [("promoter", r.promoter_seq)]}, {
-                "source_index": int(r.index), "library_name": f"lagator36N_{int(r.index)}",
-                "expression": float(r.estimate_bin)}
-    elif dataset.startswith("deboer_"):
-        lib = dataset.split("_", 1)[1]
-        design = dict(parts[dataset])
-        table = _tsv(root / "nullsettes" / "deboer_promoters.tsv")
-        for r in table[table["library"] == lib].itertuples(index=False):
-            seq, k5, k3 = r.promoter_seq, 0, 0
-            if trim_flanks:
-                k5 = _overlap(design["distal_promoter"], seq)
-                k3 = _overlap(seq, design["proximal_promoter"])
-                seq = seq[k5: len(seq) - k3]
-            yield dataset, {"promoter": [("promoter_library", seq)]}, {
-                "source_index": int(r.index), "library_name": f"{lib}_{int(r.index)}",
-                "expression": float(r.expression), "flank_trimmed_5": k5, "flank_trimmed_3": k3}
-    elif dataset == "zahm":
-        for r in _tsv(root / "nullsettes" / "zahm_promoters.tsv").itertuples(index=False):
-            design = f"zahm_{r.promoter}"
-            if design not in parts:
-                raise ValueError(f"zahm_promoters.tsv, row {r.index}: no design {design!r} in cassette_parts.json")
-            minimal = dict(parts[design])["promoter"]
-            # the TRE library sits upstream of the minimal promoter (minCMV's empty 'tre_unit' placeholder)
-            yield design, {"tre_unit": [], "promoter": [("tre", r.tre_seq), ("minimal_promoter", minimal)]}, {
-                "source_index": int(r.index), "library_name": r.name, "minimal_promoter": r.promoter,
-                "expression": float(r.expression)}
-    else:
-        raise ValueError(f"unknown nullsettes dataset {dataset!r}; choose one of {sorted(DATASETS)}")
 
 
 def _segments(group: str, design: list[tuple[str, str]], fills: dict[str, list[tuple[str, str]]],
@@ -213,7 +126,7 @@ def build_cassettes(root: str | Path, dataset: str, n_cassettes: int | None = No
     if dataset not in DATASETS:
         raise ValueError(f"unknown nullsettes dataset {dataset!r}; choose one of {sorted(DATASETS)}")
     kingdom, parts = DATASETS[dataset], read_parts(root)
-    rows = list(_library(root, dataset, parts, trim_flanks))
+    rows = list(library_rows(root, dataset, parts, trim_flanks))
     keep = range(len(rows))
     if n_cassettes is not None:
         if not 1 <= int(n_cassettes) <= len(rows):
