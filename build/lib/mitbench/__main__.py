@@ -1,4 +1,0 @@
-"""``python -m mitbench ...`` = the ``mitbench`` command."""
-from mitbench.cli import main
-
-main()

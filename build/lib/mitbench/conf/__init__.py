@@ -1,1 +1,0 @@
-"""Hydra configs of mitbench (found by Hydra as the package ``mitbench.conf``)."""

@@ -1,1 +1,0 @@
-"""Reports: Markdown sections and matplotlib (Agg) figures built from scores and metrics."""
