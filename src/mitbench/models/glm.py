@@ -92,8 +92,10 @@ class HFScorer(Scorer, abc.ABC):
     def _score(self, sequences: Sequence[str]) -> Tensor:
         """float64 ``(B,)`` scores of upper-case ACGT strings (one strand)."""
 
+    @torch.inference_mode()
     def score_batch(self, sequences: Sequence[str]) -> Tensor:
-        """float64 ``(B,)``; with ``score_rc`` the mean over both strands (both in one pass)."""
+        """float64 ``(B,)``; with ``score_rc`` the mean over both strands (both in one pass). No
+        autograd graph, even when called outside ``Trainer.predict`` (an exact PLL graph is huge)."""
         seqs = list(sequences)
         if not self.score_rc:
             return self._score(seqs)

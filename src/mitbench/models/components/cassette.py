@@ -33,8 +33,9 @@ the sequence: no part coordinates.
 from __future__ import annotations
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
+from mitbench.models.components.base import Component
 from mitbench.models.components.pwm import PAPER_MINUS10, PAPER_MINUS35, matrix, scalar
 from mitbench.models.components.tracks import (FLOOR, codon_track, gather_at, hairpin_track, motif_track,
                                                next_in_frame, shift_right, window_max)
@@ -66,7 +67,7 @@ PAIRS = [[-3.0, -3.0, -3.0, 2.0],  # rows: 5' arm base A C G T; columns: 3' arm 
          [2.0, -3.0, 1.0, -3.0]]
 
 
-class CassetteGrammar(nn.Module):
+class CassetteGrammar(Component):
     """Expression-cassette grammar score of one-hot sequences (see module docstring).
 
     Parameters
