@@ -15,11 +15,17 @@ from mitbench.loggers import quiet_wandb_defaults
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="evaluate")
 def evaluate_main(cfg: DictConfig) -> float | None:
-    """``python evaluate.py [model=...] [suite=...] [-m sweeps]``."""
+    """``python evaluate.py [model=...] [suite=...] [-m sweeps]``; with ``experiment=reproduce_paper``
+    the reproduction of the paper (:func:`mitbench.reproduce.run`)."""
     import hydra.utils
 
     from mitbench.evaluate import run, sweep_objective
 
+    if cfg.get("reproduce") is not None:
+        from mitbench.reproduce import run as reproduce
+
+        reproduce(cfg)
+        return None
     metrics = run(cfg)
     return sweep_objective(metrics, hydra.utils.instantiate(cfg.suite).spec) if metrics else None
 

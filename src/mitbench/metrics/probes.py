@@ -49,6 +49,18 @@ def win_block(key: str, diff: Iterable[float], chance: float | None = 0.5) -> di
     return out
 
 
+def without_win_rates(metrics: dict[str, Any]) -> dict[str, Any]:
+    """``metrics`` with every win block of :func:`win_block` (``k``, ``k_ties``, ``k_n``,
+    ``k_pvalue`` for each ``k_n`` present) set to NaN: for scores that are condition means, where
+    a "pair" is two means and a win rate over them is not the probe's statistic."""
+    out = dict(metrics)
+    for key in [k[:-2] for k in metrics if k.endswith("_n") and k[:-2] in metrics]:
+        for suffix in ("", "_ties", "_n", "_pvalue"):
+            if key + suffix in out:
+                out[key + suffix] = math.nan
+    return out
+
+
 def mean(values: Iterable[float]) -> float:
     v = np.asarray(list(values), dtype=np.float64)
     v = v[~np.isnan(v)]
