@@ -4,7 +4,7 @@ The paper released its probe *scores* but not the probe *sequences*. These reade
 score file into records of the probe's own form (the meta columns its metric function reads), with
 an empty sequence (score-only: only ``model=precomputed`` can score them) and a deterministic id
 per score, so ``suite=<probe> suite.source=<file> model=precomputed model.path=<file>`` replays a
-file through the normal probe suite (:class:`mitbench.suites.probes.ProbeSuite`).
+file through the normal probe suite (``suites.probes.ProbeSuite``).
 
 Accepted files
 --------------

@@ -5,7 +5,7 @@ Every ablation builds, per setting (``level``) and replicate ``group``, several 
 constructs on one shared background (motifs written over it, as in the paper) and compares each
 variant with a reference variant, and gives the MIT's two numbers per level: CSS (compensated
 beats the reference) and SCR (compensated beats its own scrambled control) — the ablation metric
-of :mod:`mitbench.metrics.probes`.
+of the probe metrics module (``metrics.probes``).
 
 Each level's ``scrambled`` variant is the paper's class H built on that level's compensated
 construct: the UP window and the extended −10 each shuffled in place (a permutation different
