@@ -32,11 +32,14 @@ from omegaconf import DictConfig
 from mitbench.data.design_stats import motif_checks, region_at, shared_background
 from mitbench.data.mit import build_mit
 from mitbench.data.records import records_to_frame
-from mitbench.metrics.mit import summarize_mit
 from mitbench.metrics.paper import at_delta, paper_hierarchy
 from mitbench.metrics.stats import bh_adjust
+from mitbench.metrics.win_tests import ExactWinTest
 from mitbench.models.precomputed import PrecomputedScorer
+from mitbench.report.reproduce import COLUMNS, reproduction_markdown, reproduction_rows
 from mitbench.suites.external import ExternalSuite
+
+__all__ = ["COLUMNS", "Reproduction", "paper_values", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +49,6 @@ PROBE_MODELS = {"hyenadna": "", "evo2_1b": "_evo2_1b", "caduceus": "_caduceus"} 
 PROBE_FILES = {"at_titration": "at_titration", "up_sweep": "positional_sweep", "spacing": "spacing", "strand": "strand"}
 BIOPHYSICAL_NAMES = {"PA-PWM": "pa_pwm", "PA-PWM-NoComp": "pa_pwm_nocomp", "PA-PWM-NoPos": "pa_pwm_nopos",
                      "Thermo": "thermodynamic", "Scan": "scan"}  # biophysical_comparison.json -> mitbench models
-QUANTITIES = ("css", "scr", "css_ci_low", "css_ci_high", "css_pvalue_ttest", "css_qvalue_bh8", "mes_natural",
-              "mes_synthetic", "at_r", "at_range_30_80", "positional_delta_70_15", "spacing_peak", "strand_accuracy",
-              "at_over_positional", "up_presence_over_positional", "spacing_over_positional", "strand_over_positional",
-              "at_delta_compensated_minus_broken_30", "mean_C_minus_D", "mean_E_minus_H", "css_auc", "css_auc_pvalue",
-              "css_auc_qvalue_bh5", "scr_auc", "scr_auc_pvalue", "css_repair_low", "css_repair_high")
-COLUMNS = ("quantity", "model", "paper", "mitbench", "abs_diff", "match", "note")
 
 
 def paper_values(path: str | Path | None = None) -> pd.DataFrame:
@@ -79,6 +76,9 @@ class Reproduction:
         Random re-pairings behind ``css_repair_*``.
     design_seed : int
         Seed of the fresh builds whose design statistics are set beside the released sequences.
+    probes : mapping of str to ProbeSuite
+        The probe suites (``at_titration``, ``up_sweep``, ``spacing``, ``strand``) whose readers and
+        metrics replay the probe score files (:meth:`mitbench.suites.probes.ProbeSuite.replay`).
     """
 
     def __init__(self, reference: str, stats, baselines: Mapping[str, Any] | None = None, n_boot: int = 1000,
@@ -121,10 +121,10 @@ class Reproduction:
     def _summarize(self, suite: ExternalSuite, frame: pd.DataFrame, scores) -> dict[str, Any]:
         table = frame.assign(score=scores)
         m = suite.summarize(table)
-        exact = summarize_mit(table, n_boot=0)
+        exact, wins = ExactWinTest(), int(round(m["css"] * m["css_n"]))  # mitbench's default, for comparison
         by = table.groupby("class")["score"].mean()
-        m.update(css_pvalue_ttest=m["css_pvalue"], css_pvalue_exact=exact["css_pvalue"],
-                 css_ci_exact=(exact["css_ci_low"], exact["css_ci_high"]),
+        m.update(css_pvalue_ttest=m["css_pvalue"], css_pvalue_exact=exact.pvalue(wins, m["css_n"]),
+                 css_ci_exact=exact.ci(wins, m["css_n"]),
                  mean_C_minus_D=by.get("C", math.nan) - by.get("D", math.nan),
                  mean_E_minus_H=by.get("E", math.nan) - by.get("H", math.nan))
         return m
@@ -180,7 +180,6 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     import hydra
 
     from mitbench.outputs import StagedOutput
-    from mitbench.report.reproduce import reproduction_markdown, reproduction_rows
 
     t0 = time.perf_counter()
     rep: Reproduction = hydra.utils.instantiate(cfg.reproduce)

@@ -39,15 +39,20 @@ def all_pairs_win_rate(better: np.ndarray, worse: np.ndarray) -> tuple[float, in
 
 
 def repairing_rates(better: np.ndarray, worse: np.ndarray, n_repair: int, seed: int = 0) -> np.ndarray:
-    """Index-paired win rates (ties fail) over ``n_repair`` random pairings, ``(n_repair,)``."""
+    """Index-paired win rates (ties fail) over ``n_repair`` random pairings, ``(n_repair,)``.
+
+    A random pairing is a uniformly random one-to-one matching of ``min(n1, n2)`` sequences of each
+    side: permuting the larger side and pairing its first ``min(n1, n2)`` with the smaller side in
+    order draws exactly such matchings (permuting both would give the same distribution, twice the work).
+    """
     b, w = np.asarray(better, float), np.asarray(worse, float)
     m = min(b.size, w.size)
     if m == 0 or n_repair < 1:
         return np.empty(0)
     rng = np.random.default_rng(seed)
-    pb = rng.permuted(np.broadcast_to(b, (n_repair, b.size)), axis=1)[:, :m]
-    pw = rng.permuted(np.broadcast_to(w, (n_repair, w.size)), axis=1)[:, :m]
-    return (pb > pw).mean(1)
+    if b.size >= w.size:
+        return (b[rng.random((n_repair, b.size)).argsort(1)[:, :m]] > w[None, :m]).mean(1)
+    return (b[None, :m] > w[rng.random((n_repair, w.size)).argsort(1)[:, :m]]).mean(1)
 
 
 def unpaired_block(prefix: str, better: np.ndarray, worse: np.ndarray, n_boot: int = 1000, seed: int = 0,
