@@ -64,9 +64,15 @@ def _run_user_facing(fn: Callable[[DictConfig], Any], cfg: DictConfig) -> Any:
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="evaluate")
 def evaluate_main(cfg: DictConfig) -> float | None:
-    """``mitbench evaluate`` / ``python evaluate.py [model=...] [suite=...] [-m sweeps]``."""
+    """``mitbench evaluate`` / ``python evaluate.py [model=...] [suite=...] [-m sweeps]``; with
+    ``experiment=reproduce_paper`` the reproduction of the paper (:func:`mitbench.reproduce.run`)."""
     from mitbench.evaluate import run, sweep_objective
 
+    if cfg.get("reproduce") is not None:
+        from mitbench.reproduce import run as reproduce
+
+        _run_user_facing(reproduce, cfg)
+        return None
     metrics = _run_user_facing(run, cfg)
     return sweep_objective(metrics, hydra.utils.instantiate(cfg.suite).spec) if metrics else None
 

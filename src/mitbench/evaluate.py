@@ -48,6 +48,9 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         records = stratified_subset(records, int(limit))
     _refuse_partial_prediction(cfg)
     model = hydra.utils.instantiate(cfg.model)
+    if suite.score_only and model.mode != "precomputed":
+        raise ValueError(f"suite {suite.name!r} replays scores from a file (its records have no sequences): "
+                         f"score it with model=precomputed model.path=<that file>, not {model.name!r}")
     model.check_records(records)  # before any scoring: a bad record fails fast, nothing written
     calibration = hydra.utils.instantiate(cfg.calibration) if cfg.get("calibration") else None
     if calibration is not None:
@@ -63,6 +66,9 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     main = engine.score(model, "model")
     refs, skipped = {}, []
     for name, node in (cfg.get("references") or {}).items():
+        if suite.score_only:  # no sequences to score
+            skipped.append(f"{name}: the suite's records are score-only (no sequences)")
+            continue
         ref = hydra.utils.instantiate(node)
         try:
             ref.check_records(records)

@@ -148,3 +148,15 @@ def test_bytes_do_not_depend_on_python_hash_seed(tmp_path):
 def test_json_roundtrip_keeps_elements_and_meta(recs):
     back = records_from_json(records_to_json(recs))
     assert back == recs
+
+
+def test_g_is_compensated_by_up_and_extended_minus10(recs):
+    """Like the paper's G: a weak natural -10 with an UP element and a TGn extended -10 (added where the
+    natural promoter has none); classes other than G do not depend on G's construction."""
+    g = [r for r in recs if r.label == "G"]
+    assert len(g) == 50 and all(r.meta["up"] and r.meta["ext10"] for r in g)
+    for r in g:
+        assert r.element("up") is not None and r.element("ext10") is not None and r.sequence[50:52] == "TG"
+        if r.meta["up_source"] == "added":
+            assert r.sequence[15:21] == "AAAAAA" and r.sequence[21] in "AG" and r.sequence[23] in "AG"
+    assert Counter(r.meta["up_source"] for r in g)["added"] == 50  # the curated compensated pool has no UP

@@ -118,6 +118,16 @@ def test_ablation_constructions():
     assert all(r.sequence[30:36] == "TTTACA" and r.sequence[53:59] == "TATGTT"
                for r in build("mot") if r.meta["level"] == "w35_w10")
     assert len(mot) == 3
+    for recs in (build("len"), build("mot")):  # each level's scrambled control: UP + ext -10 shuffled in place
+        cells = {}
+        for r in recs:
+            cells.setdefault((r.meta["level"], r.meta["group"]), {})[r.meta["variant"]] = r
+        assert all("scrambled" in g for g in cells.values())
+        for g in cells.values():
+            comp, scr = g["compensated"].sequence, g["scrambled"].sequence
+            up, ext = (next((e.start, e.end) for e in g["compensated"].elements if e.name == n) for n in ("up", "ext10"))
+            assert sorted(scr[slice(*up)]) == sorted(comp[slice(*up)]) and sorted(scr[slice(*ext)]) == sorted("TGT")
+            assert scr[slice(*ext)] != "TGT" and scr[:up[0]] + scr[up[1]:ext[0]] + scr[ext[1]:] == comp[:up[0]] + comp[up[1]:ext[0]] + comp[ext[1]:]
     for g in by_group(build("upc"), "variant").values():
         up = g["consensus"].sequence[15:24]
         assert g["reverse_complement"].sequence[15:24] == reverse_complement(up)

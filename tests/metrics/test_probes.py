@@ -90,6 +90,25 @@ def test_ablation_golden():
     m = mp.ablation(t, "abl", "ref")
     assert m["abl_a_delta_x_minus_ref"] == 0.5 and m["abl_a_acc_x_gt_ref"] == 0.5
     assert m["abl_b_acc_x_gt_ref"] == 0.0 and m["abl_b_acc_x_gt_ref_ties"] == 1 and m["abl_a_mean_ref"] == 1.5
+    assert "abl_a_css" not in m  # no compensated/scrambled variants: no CSS/SCR
+
+
+def test_ablation_css_and_scr_per_level():
+    t = pd.DataFrame({"level": ["a"] * 6 + ["b"] * 3, "group": ["0", "0", "0", "1", "1", "1", "0", "0", "0"],
+                      "variant": ["broken", "compensated", "scrambled"] * 3,
+                      "score": [1.0, 3.0, 2.0, 2.0, 1.0, 0.5, 0.0, 1.0, 1.0]})
+    m = mp.ablation(t, "abl", "broken")
+    assert (m["abl_a_css"], m["abl_a_css_n"], m["abl_a_scr"]) == (0.5, 2, 1.0)  # 3>1, 1<2 ; 3>2, 1>0.5
+    assert (m["abl_b_css"], m["abl_b_scr"], m["abl_b_scr_ties"]) == (1.0, 0.0, 1)  # the tie fails
+    assert m["abl_a_css"] == m["abl_a_acc_compensated_gt_broken"]
+    u = mp.ablation(t.replace({"compensated": "consensus"}), "u", "broken", compensated="consensus")
+    assert u["u_a_scr"] == 1.0
+
+
+def test_without_win_rates_nulls_every_win_block():
+    m = {**mp.win_block("k", [1.0, -1.0]), "k_delta": 0.3, "peak": 14}
+    out = mp.without_win_rates(m)
+    assert all(math.isnan(out[x]) for x in ("k", "k_ties", "k_n", "k_pvalue")) and out["k_delta"] == 0.3 and out["peak"] == 14
 
 
 def _battery(score):

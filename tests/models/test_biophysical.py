@@ -34,7 +34,7 @@ def test_configs_instantiate_and_score(name):
 
 def test_variants_reuse_pa_pwm_base():
     nocomp, nopos = _model("pa_pwm_nocomp"), _model("pa_pwm_nopos")
-    assert not nocomp.component.compensation and nocomp.component.positional and nocomp.exact_length == 100
+    assert not nocomp.component.compensation and nocomp.component.positional and nocomp.component.follow_length
     assert nopos.component.compensation and not nopos.component.positional and nopos.exact_length is None
 
 

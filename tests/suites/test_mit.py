@@ -13,7 +13,8 @@ from mitbench.suites.mit import MITSuite
 def test_suite_from_config_matches_constructor_and_bad_source_fails():
     cfg = compose(["logger=none"])
     suite = hydra.utils.instantiate(cfg.suite)
-    assert isinstance(suite, MITSuite) and suite.name == "mit" and suite.version == "2.0" and suite.controls
+    assert isinstance(suite, MITSuite) and suite.name == "mit" and suite.version == "2.1"
+    assert suite.design == "matched" and suite.controls is None and suite.stats.name == "exact"
     assert (suite.n_boot, suite.boot_seed, suite.seed) == (1000, 0, 42)
     params = set(inspect.signature(MITSuite.__init__).parameters) - {"self"}
     assert set(cfg.suite) - {"_target_"} == params
@@ -25,3 +26,19 @@ def test_suite_from_config_matches_constructor_and_bad_source_fails():
         MITSuite(natural_source="genbank")
     with pytest.raises(ValueError, match="regulondb_path"):
         MITSuite(natural_source="regulondb").records()
+
+
+def test_paper_design_and_paper_stats_from_config():
+    """suite.design=paper builds the paper's 650 records (no placement controls) and, its classes being
+    independent draws, adds the unpaired statistics; stats=paper swaps the CSS/SCR test for the t-test."""
+    import numpy as np
+
+    cfg = compose(["logger=none", "suite.design=paper", "stats=paper"])
+    suite = hydra.utils.instantiate(cfg.suite)
+    assert suite.design == "paper" and suite.stats.name == "paper" and suite.stats.n_boot == 1000
+    frame = records_to_frame(suite.records())
+    assert len(frame) == 650 and set(frame["class"]) == set("ABCDEFGH")
+    frame["score"] = np.random.default_rng(0).normal(size=len(frame))
+    m = suite.summarize(frame)
+    assert m["design"] == "paper" and m["css_stats"] == "paper" and 0 <= m["css_auc"] <= 1 and "css_repair_low" in m
+    assert "index within class" in suite.verdict(m, 0.05, False)["verdict_evidence"][0]

@@ -105,3 +105,15 @@ def test_verdicts_of_the_baselines(name, mit_with_controls):
     assert v["verdict"] == VERDICTS[name], v["verdict_evidence"]
     if name == "composition":  # same composition, bit-identical scores: every placement ties
         assert m["up_placement_p_placement"] == 1.0 and m["up_placement_pairwise_ties"] == m["up_placement_n"] * 23 - 6
+
+
+def test_class_g_does_not_enter_css_scr_or_placement(mit_with_controls):
+    """PA-PWM's CSS, SCR and placement statistics on the default run are the same without class G (its
+    construction changed in suite 2.1, nothing else did)."""
+    suite, table = mit_with_controls
+    table = table.copy()
+    table["score"] = _model("pa_pwm").score_batch(table["sequence"].tolist()).numpy()
+    full, no_g = suite.summarize(table), suite.summarize(table[table["class"] != "G"])
+    keys = [k for k in full if k.startswith(("css", "scr", "up_placement", "comp_placement"))]
+    assert len(keys) > 20 and all(full[k] == no_g[k] or full[k] != full[k] for k in keys)
+    assert (full["css"], full["scr"], full["up_placement_rank_mean"], full["comp_placement_rank_mean"]) == (1.0, 1.0, 1.06, 1.0)

@@ -66,14 +66,20 @@ def up_placement(e: str, placement: str, rng: np.random.Generator) -> tuple[str,
     return move_window(e, u0, p, width), p
 
 
+def scramble_windows(seq: str, windows: list[tuple[int, int]], rng: np.random.Generator) -> str:
+    """``seq`` with each half-open window shuffled in place, in order, into a permutation that
+    differs from it (a homopolymer window, which has none, stays as it is)."""
+    for a, b in windows:
+        seq = seq[:a] + (shuffled(rng, seq[a:b]) or seq[a:b]) + seq[b:]
+    return seq
+
+
 def comp_placement(e: str, placement: str, rng: np.random.Generator) -> tuple[str, int, int]:
     """E with UP and TGT moved (``"p<up>t<tgt>"``) or both scrambled in place; returns the sequence
     and the new starts of the UP and the TGT."""
     u0, width, t0 = STANDARD.up_start, STANDARD.up_len, STANDARD.ext10_start
     if placement == SCRAMBLED:  # the TGT always has another permutation, so this differs from E
-        up = shuffled(rng, e[u0:u0 + width]) or e[u0:u0 + width]
-        seq = e[:u0] + up + e[u0 + width:]
-        return seq[:t0] + shuffled(rng, seq[t0:t0 + 3]) + seq[t0 + 3:], u0, t0
+        return scramble_windows(e, [(u0, u0 + width), (t0, t0 + 3)], rng), u0, t0
     p, t = (int(x) for x in placement[1:].split("t"))
     return move_window(move_window(e, u0, p, width), t0, t, 3), p, t
 

@@ -70,6 +70,27 @@ class Layout:
     def ext10(self) -> tuple[int, int]:
         return self.ext10_start, self.minus10_start
 
+    def resized(self, length: int) -> "Layout":
+        """The layout of a ``length``-bp sequence: the −35 moved in proportion to the length
+        (``round(minus35_start * length / self.length)``; 30 -> ``round(0.3 * length)`` for the
+        standard layout), the UP element and the spacer kept at their distances from it.
+
+        The one rule shared by the length ablation (:func:`mitbench.data.probes.length_records`)
+        and the position-aware models that follow the length (PA-PWM ``follow_length``).
+
+        Raises
+        ------
+        ValueError
+            If the UP element or the −10 hexamer does not fit ``length`` bp.
+        """
+        m35 = int(round(self.minus35_start * int(length) / self.length))
+        out = Layout(length=int(length), up_start=m35 - (self.minus35_start - self.up_start), minus35_start=m35,
+                     spacer=self.spacer, up_len=self.up_len)
+        if out.up_start < 0 or out.minus10[1] > out.length:
+            raise ValueError(f"the {self.length}-bp layout does not fit {length} bp once resized "
+                             f"(UP at {out.up_start}, −10 ends at {out.minus10[1]})")
+        return out
+
 
 STANDARD = Layout()
 
@@ -98,6 +119,19 @@ def fill_exact(rng: np.random.Generator, n: int, n_at: int) -> str:
                             rng.choice(np.array(list("GC")), size=n - n_at)])
     rng.shuffle(bases)
     return "".join(bases.tolist())
+
+
+def iid_background(rng: np.random.Generator, n: int, at: float = 0.56) -> str:
+    """Random ``n``-bp string of independent bases, P(A) = P(T) = at/2, P(C) = P(G) = (1 - at)/2.
+
+    The paper's own background (its released sequences: weights A .28, C .22, G .22, T .28, i.e.
+    ``at = 0.56``), used only by its design (:mod:`mitbench.data.mit_paper`); mitbench's designs
+    use :func:`fill_exact`, whose A/T count is exact.
+    """
+    if not 0.0 <= at <= 1.0:
+        raise ValueError(f"AT fraction must be in [0, 1], got {at}")
+    p = np.array([at / 2, (1 - at) / 2, (1 - at) / 2, at / 2])
+    return "".join(np.array(list("ACGT"))[rng.choice(4, size=int(n), p=p)].tolist())
 
 
 def resolve_iupac(rng: np.random.Generator, pattern: str) -> str:

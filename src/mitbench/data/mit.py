@@ -9,7 +9,7 @@ C     synthetic intact: TTGACA … TATAAT                         100
 D     synthetic broken: TTGACA … TGTAAT                         100
 E     compensated: D + UP (AAAAAARNR, 15–23) + TGT (50–52)      100
 F     over-compensated: E + distal UP + strong −35 variant       50
-G     natural, weak −10 compensated by UP and/or TGn             50
+G     natural, weak −10 compensated by UP + TGn                   50
 H     scrambled control: E with 15–23 and 40–48 swapped          50
 ====  =======================================================  =====
 
@@ -18,20 +18,33 @@ elements; F_i adds to E_i (same background, same proximal UP draw) the distal UP
 ``AAAWWTWTTTT`` (Estrem et al. 1998 consensus, −57..−47) at 4–14 and a −35 drawn from
 :data:`STRONG_35`; H_i is E_i with segments 15–23 and 40–48 swapped (the UP element moved
 downstream of the −35), so it has exactly E_i's composition. ``meta["group"]`` is the matched
-index ``f"{i:03d}"`` (for A/B/G just the index); partner ids are explicit meta fields.
+index ``f"{i:03d}"`` (for A/B/G just the index); partner ids are explicit meta fields. Class G is
+a natural weak −10 compensated like the paper's G: by an UP element *and* an extended −10 — the
+consensus UP (AAAAAARNR) at 15–23 and ``TG`` at −15/−14 are added where the promoter has none
+of its own (``meta["up_source"]``/``["ext10_source"]`` = ``"added"``).
+
+**Paper design** (``design="paper"``): the paper's own construction as released (independent
+backgrounds per class, H scrambled in place; :mod:`mitbench.data.mit_paper`). Its CSS and SCR
+pair classes by index only, so they measure something else than the matched design's (see the
+README, "Two designs").
 
 Seeding: independent streams ``numpy.random.default_rng([seed, k])`` per part, so e.g. the natural
 source does not change C–F/H; same seed, same bytes on any machine.
 
-**Placement controls** (``controls=True``, the default): for each of the 50 backgrounds with an H,
-two families of composition-exact controls of E_i (:mod:`mitbench.data.controls`):
+**Placement controls** (``controls``; default: on for the matched design, off for the paper's):
+for each of the first 50 E_i (the matched design's backgrounds with an H), two families of
+composition-exact controls of E_i (:mod:`mitbench.data.controls`):
 ``up_placement`` (the UP moved to 22 positions where it cannot act, or scrambled in place) and
 ``comp_placement`` (UP and TGT both moved, or both scrambled): 2 × 50 × 23 = 2,300 records labelled
 by family, ``meta["group"]`` = the background, ``meta["placement"]`` the placement. They calibrate
 SCR and CSS against "the same bases where they cannot act" (:mod:`mitbench.metrics.placement`).
 
-CLI: ``python -m mitbench.data.mit --out DIR [--seed N] [--natural-source curated|regulondb]
-[--regulondb-path FILE] [--no-controls]`` writes ``mit.fasta``, ``mit.metadata.csv`` and ``mit.json``.
+The controls are permutations of their own E_i, so they are valid for the paper's E too
+(``design="paper", controls=True``), though that is no longer the paper's 650-sequence set.
+
+CLI: ``python -m mitbench.data.mit --out DIR [--seed N] [--design matched|paper]
+[--natural-source curated|regulondb] [--regulondb-path FILE] [--no-controls]`` writes
+``mit.fasta``, ``mit.metadata.csv`` and ``mit.json``.
 """
 from __future__ import annotations
 
@@ -50,6 +63,8 @@ from mitbench.data.records import Element, SequenceRecord
 COUNTS = {"A": 100, "B": 100, "C": 100, "D": 100, "E": 100, "F": 50, "G": 50, "H": 50}
 NATURAL_CLASSES = {"A": "intact", "B": "weak", "G": "compensated"}
 NATURAL_SOURCES = ("curated", "regulondb")
+DESIGNS = ("matched", "paper")
+DEFAULT_AT = {"matched": 0.55, "paper": 0.56}  # the paper's released backgrounds: 0.56 per base
 STRONG_35 = ("TTGACA", "TTGACT", "TTGATA")  # consensus + 3'-position variants (reference implementation)
 DISTAL_UP = "AAAWWTWTTTT"  # Estrem et al. 1998 PNAS UP consensus, distal subsite −57..−47
 SWAP = ((15, 24), (40, 49))  # H: UP slot <-> spacer segment, half-open
@@ -112,9 +127,26 @@ def synthetic_records(seed: int = 42, at: float = 0.55) -> list[SequenceRecord]:
     return [r for c in "CDEFH" for r in by[c]]
 
 
+def _compensate(seq: str, elems: tuple[Element, ...], meta: dict, rng: np.random.Generator):
+    """Class G: add the consensus UP at 15–23 and ``TG`` at −15/−14 where the promoter has none."""
+    lay, meta = STANDARD, dict(meta)
+    extra = []
+    if not meta["up"]:
+        seq = place(seq, lay.up_start, resolve_iupac(rng, UP_CONSENSUS))
+        extra.append(Element("up", *lay.up))
+        meta.update(up=True, up_source="added")
+    meta["ext10_source"] = "natural"
+    if not meta["ext10"]:
+        seq = place(seq, lay.ext10_start, "TG")
+        extra.append(Element("ext10", *lay.ext10))
+        meta.update(ext10=True, ext10_source="added")
+    return seq, tuple(sorted(elems + tuple(extra), key=lambda e: e.start)), meta
+
+
 def natural_records(promoters: list[natural.NaturalPromoter], seed: int = 42,
                     at: float = 0.55) -> dict[str, list[SequenceRecord]]:
-    """Classes A, B, G drawn evenly from the intact / weak / compensated pools of ``promoters``.
+    """Classes A, B, G drawn evenly from the intact / weak / compensated pools of ``promoters``;
+    G gets the UP and the extended −10 it lacks (module docstring).
 
     Raises
     ------
@@ -130,6 +162,8 @@ def natural_records(promoters: list[natural.NaturalPromoter], seed: int = 42,
         recs = []
         for j, (p, copy) in enumerate(natural.draw(pools[category], COUNTS[label], rng)):
             seq, elems, meta = natural.realize(p, rng, STANDARD, at)
+            if label == "G":
+                seq, elems, meta = _compensate(seq, elems, meta, rng)
             recs.append(SequenceRecord(_rid(label, j), label, seq, elems, {
                 "group": f"{j:03d}", "design": f"natural_{category}", **meta, "natural_copy": copy}))
         out[label] = recs
@@ -183,24 +217,45 @@ def control_records(e_records: list[SequenceRecord], seed: int = 42) -> list[Seq
 
 
 def build_mit(seed: int = 42, natural_source: str = "curated", regulondb_path: str | Path | None = None,
-              background_at: float = 0.55, controls: bool = True) -> list[SequenceRecord]:
+              background_at: float | None = None, controls: bool | None = None,
+              design: str = "matched") -> list[SequenceRecord]:
     """The 650 MIT records (classes in order A..H, ids ``A_000``..``H_049``), then, with
-    ``controls``, the placement-control families of the 50 backgrounds that have an H.
+    ``controls``, the placement-control families of the first 50 E records.
+
+    Parameters
+    ----------
+    background_at : float, optional
+        Background A/T fraction; None: the design's own (matched 0.55 exact count, paper 0.56
+        per base).
+    controls : bool, optional
+        Add the placement controls; None: on for ``matched``, off for ``paper``.
+    design : {"matched", "paper"}
+        mitbench's matched construction or the paper's own (module docstring).
 
     Raises
     ------
     ValueError
-        On a bad ``natural_source``, a missing RegulonDB path, or two identical sequences.
+        On a bad ``design`` or ``natural_source``, a missing RegulonDB path, or two identical
+        sequences.
     """
-    nat = natural_records(load_natural(natural_source, regulondb_path), seed, background_at)
-    syn = {c: [r for r in synthetic_records(seed, background_at) if r.label == c] for c in "CDEFH"}
+    if design not in DESIGNS:
+        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+    at = DEFAULT_AT[design] if background_at is None else float(background_at)
+    promoters = load_natural(natural_source, regulondb_path)
+    if design == "paper":
+        from mitbench.data.mit_paper import natural_paper, synthetic_paper
+
+        nat, syn = natural_paper(promoters, seed, COUNTS, at), synthetic_paper(seed, COUNTS, at)
+    else:
+        nat = natural_records(promoters, seed, at)
+        syn = {c: [r for r in synthetic_records(seed, at) if r.label == c] for c in "CDEFH"}
     records = [r for c in "ABCDEFGH" for r in (nat if c in nat else syn)[c]]
     seen: dict[str, str] = {}
     for r in records:
         if r.sequence in seen:
             raise ValueError(f"record {r.id!r}: same sequence as {seen[r.sequence]!r} (seed {seed})")
         seen[r.sequence] = r.id
-    if controls:
+    if design == "matched" if controls is None else controls:
         # two controls may coincide (a TGT moved onto a TGT); a control never equals its E
         records += control_records(syn["E"][:COUNTS["H"]], seed)
     return records
@@ -216,13 +271,14 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--natural-source", choices=NATURAL_SOURCES, default="curated")
     ap.add_argument("--regulondb-path", default=None, help="RegulonDB PromoterSet.txt (for --natural-source regulondb)")
-    ap.add_argument("--background-at", type=float, default=0.55)
-    ap.add_argument("--no-controls", action="store_true", help="only the 650 paper-style records (no placement controls)")
+    ap.add_argument("--background-at", type=float, default=None, help="default: the design's own (0.55 / 0.56)")
+    ap.add_argument("--design", choices=DESIGNS, default="matched")
+    ap.add_argument("--no-controls", action="store_true", help="only the 650 records (no placement controls)")
     ap.add_argument("--stem", default="mit", help="output file stem")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     records = validate_records(build_mit(args.seed, args.natural_source, args.regulondb_path, args.background_at,
-                                         controls=not args.no_controls))
+                                         controls=False if args.no_controls else None, design=args.design))
     paths = write_records(records, args.out, args.stem)
     counts = " ".join(f"{c}={sum(r.label == c for r in records)}" for c in [*"ABCDEFGH", *FAMILIES])
     print(f"{len(records)} records ({counts}) in {time.perf_counter() - t0:.3f} s")

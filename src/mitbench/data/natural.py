@@ -143,8 +143,12 @@ def fit_spacer(natural: str, filler: str) -> str:
 
 
 def realize(p: NaturalPromoter, rng: np.random.Generator, layout: Layout = STANDARD,
-            at: float = 0.55) -> tuple[str, tuple[Element, ...], dict]:
+            at: float = 0.55, bg: str | None = None) -> tuple[str, tuple[Element, ...], dict]:
     """Place ``p`` in the layout: −35 and −10 at the layout positions, natural context kept.
+
+    The background is drawn with :func:`~mitbench.data.grammar.background` at ``at`` unless ``bg``
+    (``layout.length`` bp) is given (the paper's design draws its own, see
+    :mod:`mitbench.data.mit_paper`).
 
     Returns
     -------
@@ -156,7 +160,9 @@ def realize(p: NaturalPromoter, rng: np.random.Generator, layout: Layout = STAND
         Provenance and flags: natural_name, gene, natural_source, citation, minus35, minus10,
         mm10, natural_spacer, up, ext10, up_source (``natural``/``consensus``/``none``).
     """
-    seq = background(rng, layout.length, at)
+    seq = background(rng, layout.length, at) if bg is None else bg
+    if len(seq) != layout.length:
+        raise ValueError(f"natural promoter {p.name!r}: background of {len(seq)} bp for a {layout.length}-bp layout")
     s35, (s10, e10) = layout.minus35_start, layout.minus10
     if p.upstream:
         ctx = p.upstream[-s35:]

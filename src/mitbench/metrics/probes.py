@@ -49,6 +49,18 @@ def win_block(key: str, diff: Iterable[float], chance: float | None = 0.5) -> di
     return out
 
 
+def without_win_rates(metrics: dict[str, Any]) -> dict[str, Any]:
+    """``metrics`` with every win block of :func:`win_block` (``k``, ``k_ties``, ``k_n``,
+    ``k_pvalue`` for each ``k_n`` present) set to NaN: for scores that are condition means, where
+    a "pair" is two means and a win rate over them is not the probe's statistic."""
+    out = dict(metrics)
+    for key in [k[:-2] for k in metrics if k.endswith("_n") and k[:-2] in metrics]:
+        for suffix in ("", "_ties", "_n", "_pvalue"):
+            if key + suffix in out:
+                out[key + suffix] = math.nan
+    return out
+
+
 def mean(values: Iterable[float]) -> float:
     v = np.asarray(list(values), dtype=np.float64)
     v = v[~np.isnan(v)]
@@ -196,8 +208,10 @@ def strand(table: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def ablation(table: pd.DataFrame, prefix: str, reference: str) -> dict[str, float]:
-    """Appendix J ablation summary: per ``level``, each ``variant`` against ``reference``.
+def ablation(table: pd.DataFrame, prefix: str, reference: str, compensated: str = "compensated",
+             scrambled: str = "scrambled") -> dict[str, float]:
+    """Appendix J ablation summary: per ``level``, each ``variant`` against ``reference``, and the
+    MIT's CSS and SCR of the level.
 
     Columns used: ``level`` (ablation setting, e.g. ``len50``), ``variant``, ``group``, ``score``.
 
@@ -206,7 +220,11 @@ def ablation(table: pd.DataFrame, prefix: str, reference: str) -> dict[str, floa
     dict
         ``<prefix>_<level>_delta_<v>_minus_<reference>``: mean paired difference;
         ``<prefix>_<level>_acc_<v>_gt_<reference>``: its accuracy;
-        ``<prefix>_<level>_mean_<v>``: mean score (reference included).
+        ``<prefix>_<level>_mean_<v>``: mean score (reference included);
+        ``<prefix>_<level>_css``: fraction of groups where ``compensated`` beats ``reference`` (the
+        level's CSS) and ``<prefix>_<level>_scr``: where it beats its own ``scrambled`` control
+        (the level's SCR), each with ``_ties``, ``_n`` and the exact one-sided ``_pvalue`` (only
+        for the variants present).
     """
     out: dict[str, Any] = {}
     for level, rows in table.groupby("level", sort=False):
@@ -219,4 +237,7 @@ def ablation(table: pd.DataFrame, prefix: str, reference: str) -> dict[str, floa
                 d = wide[v] - wide[reference]
                 out[f"{prefix}_{level}_delta_{v}_minus_{reference}"] = mean(d)
                 out.update(win_block(f"{prefix}_{level}_acc_{v}_gt_{reference}", d))
+        for name, worse in (("css", reference), ("scr", scrambled)):
+            if compensated in wide and worse in wide:
+                out.update(win_block(f"{prefix}_{level}_{name}", wide[compensated] - wide[worse]))
     return out

@@ -5,7 +5,11 @@ Accepted files
 * JSON object keyed by record id: ``{"A_000": -138.7, ...}``;
 * JSON object keyed by class label, each a list of scores in the records' order within that
   class: ``{"A": [...], "B": [...], ...}`` (the layout of several reference result files);
-* CSV with a header containing ``id`` and ``score``.
+* CSV with a header containing ``id`` and ``score`` (the generic long probe format, ``id,
+  condition, group, score``, is such a file);
+* a probe score file nested by condition (the paper's probe JSON: leaves ``{"mean", "std",
+  "values"}``), read by :func:`mitbench.data.probe_scores.read_score_cells` with the ids its probe
+  suite gives the records (``suite=<probe> suite.source=<same file>``).
 
 The file's scores must follow the scorer contract (higher = more likely / more active); this
 class does not change their sign or scale.
@@ -23,6 +27,7 @@ from typing import Any, Sequence
 import torch
 from torch import Tensor
 
+from mitbench.data.probe_scores import read_score_cells
 from mitbench.data.records import SequenceRecord
 from mitbench.models.base import Scorer
 
@@ -77,8 +82,11 @@ def load_score_file(path: str | Path) -> tuple[str, dict]:
     if all(isinstance(v, list) for v in raw.values()):
         return "class", {k: [_as_float(x, f"class {k!r} item {i} in {path}") for i, x in enumerate(v)]
                          for k, v in raw.items()}
+    if any(isinstance(v, dict) for v in raw.values()):  # a probe file nested by condition
+        return "id", {c.id: c.score for c in read_score_cells(path)}
     if any(isinstance(v, (list, dict)) for v in raw.values()):
-        raise ValueError(f"{path}: values must be all numbers (keyed by id) or all lists (keyed by class)")
+        raise ValueError(f"{path}: values must be all numbers (keyed by id), all lists (keyed by class) or "
+                         "objects (a probe file nested by condition)")
     return "id", {k: _as_float(v, f"record {k!r} in {path}") for k, v in raw.items()}
 
 

@@ -136,11 +136,25 @@ def mit_report(table: pd.DataFrame, metrics: dict[str, Any], calibrated: Sequenc
                          f"{fmt(m.get(f'{f}_rank_chance'))}; best in {fmt(m.get(f'{f}_win_all'))} "
                          f"{fmt_ci(m.get(f'{f}_win_all_ci_low'), m.get(f'{f}_win_all_ci_high'))} of {m.get(f'{f}_n')} "
                          "backgrounds; p: position-level exchangeability"])
+    for prefix, worse in (("css", "D"), ("scr", "H")):
+        if f"{prefix}_auc" in m:  # classes drawn independently: the unpaired view beside the index pairing
+            rows.append([f"{prefix.upper()} unpaired", fmt(m.get(f"{prefix}_auc")),
+                         fmt_ci(m.get(f"{prefix}_auc_ci_low"), m.get(f"{prefix}_auc_ci_high")),
+                         fmt_p(m.get(f"{prefix}_auc_pvalue")),
+                         f"all-pairs P(E > {worse}) (ties fail: {m.get(f'{prefix}_auc_ties', 0)}), Mann–Whitney p; "
+                         f"index-paired value over random re-pairings "
+                         f"{fmt_ci(m.get(f'{prefix}_repair_low'), m.get(f'{prefix}_repair_high'))} (2.5–97.5%)"])
+    paper = m.get("css_stats") == "paper"
+    first = ("CIs: percentile bootstrap of the 0/1 wins for CSS/SCR (stats=paper), exact Clopper–Pearson for win "
+             "fractions" if paper else "CIs: exact Clopper–Pearson for CSS/SCR and win fractions")
+    test = ("CSS/SCR p: the paper's one-sided one-sample t-test on the 0/1 wins (stats=paper), only approximately "
+            "valid and assuming independent pairs" if paper else "CSS/SCR p: exact binomial over pairs, which assumes "
+            "independent pairs")
     out = [verdict_section(m), calibration_table(m, calibrated), "\n## Mechanistic Invariance Test\n\n",
            markdown_table(["metric", "value", "95% CI", "p (one-sided)", "meaning"], rows),
-           "\nCIs: exact Clopper–Pearson for CSS/SCR and win fractions; percentile bootstrap over classes or "
-           f"backgrounds ({m.get('n_boot', '?')} resamples, seed {m.get('bootstrap_seed', '?')}) for the rest. CSS/SCR "
-           "p: exact binomial over pairs, which assumes independent pairs: when edit consistency is near 1 the pairs "
+           f"\n{first}; percentile bootstrap over classes or "
+           f"backgrounds ({m.get('n_boot', '?')} resamples, seed {m.get('bootstrap_seed', '?')}) for the rest. {test}: "
+           "when edit consistency is near 1 the pairs "
            "are one edit on many backgrounds and the verdict relies on the null and the placement controls instead.\n"]
     if m.get("notes"):
         out.append(f"\nUndefined values: {m['notes']}.\n")

@@ -1,7 +1,10 @@
 """``suite=external``: score sequence sets read from files (readers: :mod:`mitbench.data.external`).
 
 Metrics: the MIT metrics (:func:`mitbench.metrics.mit.summarize_mit`) when classes D and E are
-present (SCR needs H too), else per-class statistics.
+present (SCR needs H too), else per-class statistics. An external set's classes are drawn
+independently unless its file says otherwise, so beside the index pairing every run gets the
+unpaired statistics of :mod:`mitbench.metrics.unpaired` (all-pairs win rate / Mann–Whitney with
+CIs, and the spread of CSS/SCR over random re-pairings).
 """
 from __future__ import annotations
 
@@ -36,15 +39,20 @@ class ExternalSuite(Suite):
         Bootstrap resamples for metric CIs.
     boot_seed : int
         Bootstrap seed.
+    stats : ExactWinTest or PaperWinTest, optional
+        p-values and intervals of CSS/SCR (the ``stats`` config group; default exact).
+    n_repair : int
+        Random re-pairings behind ``css_repair_*``/``scr_repair_*`` (0 skips them).
     """
 
     name = "external"
 
-    def __init__(self, path: str, version: str = "1.0", name: str = "external", n_boot: int = 1000,
-                 boot_seed: int = 0) -> None:
+    def __init__(self, path: str, version: str = "1.1", name: str = "external", n_boot: int = 1000,
+                 boot_seed: int = 0, stats=None, n_repair: int = 10000) -> None:
         super().__init__(version, name)
         self.path = Path(path)
         self.n_boot, self.boot_seed = int(n_boot), int(boot_seed)
+        self.stats, self.n_repair = stats, int(n_repair)
 
     @property
     def spec(self) -> MetricSpec:
@@ -59,11 +67,14 @@ class ExternalSuite(Suite):
 
     def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
         if self.is_mit(table):
-            return summarize_mit(table, n_boot=self.n_boot, seed=self.boot_seed)
+            return summarize_mit(table, n_boot=self.n_boot, seed=self.boot_seed, stats=self.stats, unpaired=True,
+                                 n_repair=self.n_repair)
         return class_stats(table)
 
     def summarize_null(self, table: pd.DataFrame) -> dict[str, Any]:
-        return summarize_mit(table, n_boot=0, seed=self.boot_seed) if self.is_mit(table) else class_stats(table)
+        if not self.is_mit(table):
+            return class_stats(table)
+        return summarize_mit(table, n_boot=0, seed=self.boot_seed, stats=self.stats, n_repair=0)
 
     def verdict(self, metrics: dict[str, Any], alpha: float, has_null: bool) -> dict[str, Any]:
         if metrics.get("css_n") is None:

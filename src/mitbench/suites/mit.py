@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from mitbench.data.mit import NATURAL_SOURCES, build_mit
+from mitbench.data.mit import DESIGNS, NATURAL_SOURCES, build_mit
 from mitbench.data.records import SequenceRecord
 from mitbench.metrics.mit import summarize_mit
 from mitbench.metrics.verdict import mit_verdict
@@ -68,44 +68,60 @@ class MITSuite(Suite):
         Where classes A/B/G come from.
     regulondb_path : str, optional
         RegulonDB ``PromoterSet.txt`` (needed for ``natural_source="regulondb"``).
-    background_at : float
-        A/T fraction of the background, in [0, 1].
+    background_at : float, optional
+        A/T fraction of the background, in [0, 1]; None: the design's own (0.55 matched, 0.56
+        paper).
     n_boot, boot_seed : int
         Bootstrap resamples and seed for the metrics' confidence intervals.
-    controls : bool
+    controls : bool, optional
         Add the composition-exact placement controls (:mod:`mitbench.data.controls`) that the
-        verdict needs; False gives the 650 paper-style records only.
+        verdict needs; False gives the 650 records only; None: on for the matched design, off for
+        the paper's (which has none; True builds them on its E records).
+    design : {"matched", "paper"}
+        mitbench's matched construction (shared backgrounds, H = E with the UP moved) or the
+        paper's own as released (independent backgrounds, H scrambled in place; its CSS/SCR pair by
+        index only, so the unpaired statistics are added).
+    stats : ExactWinTest or PaperWinTest, optional
+        p-values and intervals of CSS/SCR (the ``stats`` config group; default exact).
     """
 
     name = "mit"
 
-    def __init__(self, version: str = "2.0", name: str = "mit", seed: int = 42, natural_source: str = "curated",
-                 regulondb_path: str | None = None, background_at: float = 0.55, n_boot: int = 1000,
-                 boot_seed: int = 0, controls: bool = True) -> None:
+    def __init__(self, version: str = "2.1", name: str = "mit", seed: int = 42, natural_source: str = "curated",
+                 regulondb_path: str | None = None, background_at: float | None = None, n_boot: int = 1000,
+                 boot_seed: int = 0, controls: bool | None = None, design: str = "matched", stats=None) -> None:
         super().__init__(version, name)
         if natural_source not in NATURAL_SOURCES:
             raise ValueError(f"natural_source must be one of {NATURAL_SOURCES}, got {natural_source!r}")
-        if not 0.0 <= float(background_at) <= 1.0:
+        if design not in DESIGNS:
+            raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+        if background_at is not None and not 0.0 <= float(background_at) <= 1.0:
             raise ValueError(f"background_at must be in [0, 1], got {background_at}")
         self.seed, self.natural_source, self.regulondb_path = int(seed), natural_source, regulondb_path
-        self.background_at, self.n_boot, self.boot_seed = float(background_at), int(n_boot), int(boot_seed)
-        self.controls = bool(controls)
+        self.background_at = None if background_at is None else float(background_at)
+        self.n_boot, self.boot_seed = int(n_boot), int(boot_seed)
+        self.controls = None if controls is None else bool(controls)
+        self.design, self.stats = design, stats
 
     @property
     def spec(self) -> MetricSpec:
         return MIT_SPEC
 
     def build(self) -> list[SequenceRecord]:
-        return build_mit(self.seed, self.natural_source, self.regulondb_path, self.background_at, self.controls)
+        return build_mit(self.seed, self.natural_source, self.regulondb_path, self.background_at, self.controls,
+                         self.design)
 
     def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
-        return summarize_mit(table, n_boot=self.n_boot, seed=self.boot_seed)
+        return {"design": self.design, **summarize_mit(table, n_boot=self.n_boot, seed=self.boot_seed,
+                                                        stats=self.stats, unpaired=self.design == "paper")}
 
     def summarize_null(self, table: pd.DataFrame) -> dict[str, Any]:
-        return summarize_mit(table, n_boot=0, seed=self.boot_seed)
+        return summarize_mit(table, n_boot=0, seed=self.boot_seed, stats=self.stats, n_repair=0)
 
     def verdict(self, metrics: dict[str, Any], alpha: float, has_null: bool) -> dict[str, Any]:
-        return mit_verdict(metrics, alpha, has_null, pairing="matched backgrounds")
+        pairing = ("matched backgrounds" if self.design == "matched" else
+                   "index within class (the paper's design: independent backgrounds)")
+        return mit_verdict(metrics, alpha, has_null, pairing=pairing)
 
     def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
         return mit_figures(table, metrics, outdir, MIT_SPEC.calibrated_metrics())

@@ -6,6 +6,12 @@ Adding a probe is one generator, one metric function and one YAML: the YAML name
 ``_partial_: true`` nodes, and :class:`ProbeSuite` calls ``generator()``, ``metric(rows)``,
 ``figure(rows, path)`` and ``section(rows, metrics)``. :class:`ProbeBattery` scores several probes in
 one run and adds the effect-size hierarchy.
+
+``suite.source=<file>`` replays a probe score file instead of generating sequences: the YAML's
+``reader`` (:mod:`mitbench.data.probe_scores`) turns the file into score-only records of the probe's
+form, scored by ``model=precomputed model.path=<same file>``. Draws of such files are independent
+(pairs are formed by index); files holding only condition means give no win rates (NaN, with
+``<probe>_notes`` saying why).
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import pandas as pd
 
 from mitbench.data.records import SequenceRecord
 from mitbench.metrics.hierarchy import effect_hierarchy
+from mitbench.metrics.probes import without_win_rates
 from mitbench.report.common import score_label
 from mitbench.suites.base import Suite
 from mitbench.suites.spec import Metric, MetricSpec
@@ -48,15 +55,24 @@ class ProbeSuite(Suite):
         Headline keys a sweep corrects with Benjamini–Hochberg.
     objective : str, optional
         Headline key a sweeper optimises.
+    source : str, optional
+        A probe score file to replay instead of generating (nested JSON or long CSV,
+        :mod:`mitbench.data.probe_scores`); its records are score-only.
+    reader : callable, optional
+        ``(source) -> list[SequenceRecord]``: the probe's score-file reader.
     """
 
     def __init__(self, name: str, version: str, probe: str, generator: Callable[[], list[SequenceRecord]],
                  metric: Callable[[pd.DataFrame], dict], figure: Callable[[pd.DataFrame, Path], Path],
                  section: Callable[[pd.DataFrame, dict], str], headline: Sequence[Mapping[str, Any]] = (),
-                 tested: Sequence[str] = (), objective: str | None = None) -> None:
+                 tested: Sequence[str] = (), objective: str | None = None, source: str | None = None,
+                 reader: Callable[[str], list[SequenceRecord]] | None = None) -> None:
         super().__init__(version, name)
         self.probe = str(probe)
         self.generator, self.metric, self.figure, self.section = generator, metric, figure, section
+        if source is not None and reader is None:
+            raise ValueError(f"probe {self.probe!r}: suite.source given but the probe has no score-file reader")
+        self.source, self.reader = (None if source is None else str(source)), reader
         self._spec = MetricSpec(headline=tuple(Metric.from_config(m) for m in headline), tested=tuple(tested),
                                 objective=objective)
 
@@ -64,15 +80,35 @@ class ProbeSuite(Suite):
     def spec(self) -> MetricSpec:
         return self._spec
 
+    @property
+    def score_only(self) -> bool:
+        return self.source is not None
+
+    def replay(self, source: str) -> "ProbeSuite":
+        """This probe replaying the score file ``source`` (same metric, figure and report)."""
+        return ProbeSuite(self.name, self.version, self.probe, self.generator, self.metric, self.figure, self.section,
+                          headline=[vars(m) for m in self._spec.headline], tested=self._spec.tested,
+                          objective=self._spec.objective, source=str(source), reader=self.reader)
+
     def build(self) -> list[SequenceRecord]:
-        return self.generator()
+        return self.reader(self.source) if self.source is not None else self.generator()
 
     def part(self, table: pd.DataFrame) -> pd.DataFrame:
         """Rows of ``table`` that belong to this probe."""
         return table[table["probe"] == self.probe] if "probe" in table else table
 
     def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
-        return self.metric(self.part(table))
+        rows = self.part(table)
+        metrics = self.metric(rows)
+        if self.source is None:
+            return metrics
+        notes = [f"scores replayed from {self.source}; its draws are independent (no shared backgrounds), "
+                 "so conditions are paired by draw index only"]
+        if "aggregate" in rows and (rows["aggregate"] == "mean").all():
+            metrics = without_win_rates(metrics)
+            notes = [f"{self.source} holds condition means only: each condition is one record, so correlations "
+                     "and differences are over condition means and per-draw win rates are undefined (NaN)"]
+        return {**metrics, f"{self.probe}_source": self.source, f"{self.probe}_notes": "; ".join(notes)}
 
     def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
         return [self.figure(self.part(table), Path(outdir) / f"{self.probe}.png", ylabel=score_label(metrics.get("mode")),

@@ -3,22 +3,32 @@ strength and UP composition?
 
 Every ablation builds, per setting (``level``) and replicate ``group``, several ``variant``
 constructs on one shared background (motifs written over it, as in the paper) and compares each
-variant with a reference variant (the ablation metric of the probe metrics module).
+variant with a reference variant, and gives the MIT's two numbers per level: CSS (compensated
+beats the reference) and SCR (compensated beats its own scrambled control) — the ablation metric
+of the probe metrics module (``metrics.probes``).
 
-- :func:`length_records` — lengths 50/100/150/200 bp; the layout keeps its shape with the −35 at
-  ``round(0.3 * length)``; variants intact/broken/compensated, reference broken. Not 100 bp, so
-  it is not part of the combined ``probes`` suite.
+Each level's ``scrambled`` variant is the paper's class H built on that level's compensated
+construct: the UP window and the extended −10 each shuffled in place (a permutation different
+from the original, so it is a control; a homopolymer UP such as AAAAAAAAA stays), same
+background, same composition.
+
+- :func:`length_records` — lengths 50/100/150/200 bp; the layout is
+  :meth:`~mitbench.data.grammar.Layout.resized` (−35 at ``round(0.3 * length)``, UP and spacer
+  at their distances from it), the rule PA-PWM's ``follow_length`` reads; variants
+  intact/broken/compensated/scrambled, reference broken. Not 100 bp, so it is not part of the
+  combined ``probes`` suite.
 - :func:`background_records` — background A/T 40–70 %; same variants.
 - :func:`motif_records` — −35 consensus/weak × −10 consensus/weak; variants plain / compensated
-  (UP + ext −10 added), reference plain.
+  (UP + ext −10 added) / scrambled, reference plain.
 - :func:`upcomp_records` — the UP window of the compensation context holds the resolved
-  consensus, a shuffle of it, its reverse complement, 9 random A/T bases, or background
-  (reference ``none``).
+  consensus, a shuffle of it (``scrambled``, the level's scrambled control), its reverse
+  complement, 9 random A/T bases, or background (reference ``none``).
 """
 from __future__ import annotations
 
 from typing import Sequence
 
+from mitbench.data.controls import scramble_windows
 from mitbench.data.grammar import (BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS, Layout,
                                    background, place, resolve_iupac)
 from mitbench.data.probes.common import check_levels, layout_elements, probe_record, probe_seed
@@ -37,6 +47,11 @@ def construct(bg: str, lay: Layout, m35: str, m10: str, up: str | None, ext: boo
     return place(seq, lay.up_start, up) if up else seq
 
 
+def scrambled(seq: str, lay: Layout, rng) -> str:
+    """The paper's class H of a compensated construct: UP and extended −10 windows shuffled in place."""
+    return scramble_windows(seq, [lay.up, lay.ext10], rng)
+
+
 def _record(probe: str, level: str, variant: str, g: int, seq: str, lay: Layout, up: bool, ext: bool, **meta):
     return probe_record(probe, f"{probe}_{level}_{variant}_{g:03d}", variant, seq,
                         layout_elements(lay, up=up, ext10=ext), group=f"{g:03d}", level=level, variant=variant,
@@ -45,8 +60,9 @@ def _record(probe: str, level: str, variant: str, g: int, seq: str, lay: Layout,
 
 def _mit_variants(probe: str, level: str, g: int, bg: str, lay: Layout, rng, **meta) -> list[SequenceRecord]:
     up = resolve_iupac(rng, UP_CONSENSUS)
-    return [_record(probe, level, v, g, construct(bg, lay, CONSENSUS_35, m10, up if comp else None, comp),
-                    lay, comp, comp, **meta) for v, (m10, comp) in MIT_VARIANTS.items()]
+    seqs = {v: construct(bg, lay, CONSENSUS_35, m10, up if comp else None, comp) for v, (m10, comp) in MIT_VARIANTS.items()}
+    out = [_record(probe, level, v, g, seqs[v], lay, comp, comp, **meta) for v, (_, comp) in MIT_VARIANTS.items()]
+    return out + [_record(probe, level, "scrambled", g, scrambled(seqs["compensated"], lay, rng), lay, False, False, **meta)]
 
 
 def _check_n(n_per_level: int) -> int:
@@ -62,8 +78,7 @@ def length_records(seed: int, lengths: Sequence[int], n_per_level: int, backgrou
         raise ValueError(f"lengths must be >= 50 bp (UP..−10 span plus flanks), got {sizes}")
     out = []
     for li, n in enumerate(sizes):
-        m35 = round(0.3 * n)
-        lay = Layout(length=n, up_start=m35 - 15, minus35_start=m35)
+        lay = STANDARD.resized(n)
         for g in range(_check_n(n_per_level)):
             rng = probe_seed(seed, li, g)
             out += _mit_variants("abl_length", f"len{n}", g, background(rng, n, background_at), lay, rng, length_bp=n)
@@ -95,6 +110,7 @@ def motif_records(seed: int, n_per_level: int, background_at: float, weak_minus3
                 for v, comp in (("plain", False), ("compensated", True)):
                     seq = construct(bg, lay, m35, m10, up if comp else None, comp)
                     out.append(_record("abl_motif", f"{s35}_{s10}", v, g, seq, lay, comp, comp))
+                out.append(_record("abl_motif", f"{s35}_{s10}", "scrambled", g, scrambled(seq, lay, rng), lay, False, False))
     return out
 
 
