@@ -1,4 +1,5 @@
 """Probe score files through the normal probe suites: suite=<probe> suite.source=<file> model=precomputed."""
+import csv
 import json
 import math
 
@@ -22,7 +23,9 @@ def test_strand_values_give_index_paired_accuracy(tmp_path):
     assert (m["strand_accuracy"], m["strand_accuracy_ties"], m["strand_accuracy_n"]) == (0.75, 1, 4)  # 3>1, 2>1, 5>4, 1=1
     assert m["strand_acc_forward_gt_scrambled"] == 0.25 and m["strand_delta_forward_minus_full_rc"] == pytest.approx(2.75)
     assert "paired by draw index" in m["strand_notes"] and m["references_skipped"]
-    assert (tmp_path / "run" / "scores.csv").read_text().splitlines()[1].startswith("forward#0,forward,,")
+    with open(tmp_path / "run" / "scores.csv") as fh:
+        first = next(csv.DictReader(fh))
+    assert (first["id"], first["class"], first["score"], first["sequence"]) == ("forward#0", "forward", "3", "")
 
 
 def test_condition_means_give_no_win_rates(tmp_path):
