@@ -24,7 +24,7 @@ def test_fit_writes_outputs_and_loadable_checkpoint(tmp_path):
         assert (tmp_path / name).is_file(), name
     assert metrics["train_n"] + metrics["val_n"] + metrics["test_n"] == 300
     assert metrics["n_parameters_component"] == 182 and metrics["max_abs_change_from_init"] > 0
-    state = torch.load(tmp_path / "checkpoints/best.ckpt", weights_only=False)["state_dict"]
+    state = torch.load(tmp_path / "checkpoints/best.ckpt", weights_only=True)["state_dict"]
     assert {k for k in state if not k.startswith(("component.", "head."))} == set()
     fitted = BiophysicalScorer("t", ThermodynamicModel(), mode="score", checkpoint=str(tmp_path / "checkpoints/best.ckpt"))
     handset = BiophysicalScorer("t", ThermodynamicModel(), mode="score")
