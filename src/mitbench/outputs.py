@@ -45,7 +45,7 @@ class RunDirBusy(RuntimeError):
 
 def safe_name(value: Any) -> str:
     """A config value made safe as one path component: characters other than letters, digits and
-    ``_ . + = -`` become ``_`` and a leading dot becomes ``_`` (so ``../../x`` -> ``_.._.._x``).
+    ``_ . + = -`` become ``_`` and a leading dot becomes ``_`` (so ``../../x`` -> ``_._.._x``).
     Used by the ``${safe_name:...}`` resolver in the run-folder patterns of the configs."""
     text = _UNSAFE.sub("_", str(value))
     return "_" + text[1:] if text.startswith(".") else (text or "_")

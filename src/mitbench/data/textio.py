@@ -118,7 +118,7 @@ def read_table(path: str | Path, sep: str | None, required: Sequence[str]) -> tu
     InputError
         Naming the file (and line): no header, missing required columns, duplicate column names,
         a row with another number of fields than the header (the last one: the file looks
-        truncated), NUL bytes.
+        truncated), an unbalanced quote.
     """
     return parse_table(read_text(path), str(path), sep, required)
 
@@ -127,11 +127,14 @@ def parse_table(text: str, path: str, sep: str | None,
                 required: Sequence[str]) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """:func:`read_table` of text already read; ``path`` names it in messages."""
     lines = split_lines(text)
-    try:
-        parsed = (list(csv.reader(lines, delimiter=sep, strict=True)) if sep is not None
-                  else [line.split() for line in lines])
-    except csv.Error as err:
-        raise InputError(f"{path}, line {_csv_line(err, lines)}: not a valid table ({err})") from None
+    if sep is None:
+        parsed = [line.split() for line in lines]
+    else:
+        reader = csv.reader(lines, delimiter=sep, strict=True)
+        try:
+            parsed = list(reader)
+        except csv.Error as err:  # an unbalanced quote
+            raise InputError(f"{path}, line {reader.line_num}: not a valid table ({err})") from None
     numbered = [(i, [f.strip() for f in fields]) for i, fields in enumerate(parsed, 1) if any(f.strip() for f in fields)]
     if not numbered:
         raise InputError(f"{path}: empty file (expected a header with columns {list(required)})")
@@ -154,11 +157,6 @@ def split_lines(text: str) -> list[str]:
     form feeds and Unicode separators, which would shift the line numbers in messages)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return lines[:-1] if lines and lines[-1] == "" else lines
-
-
-def _csv_line(err: csv.Error, lines: list[str]) -> int:
-    """Best line number for a ``csv.Error`` (the reader does not say; NUL bytes are the usual cause)."""
-    return next((i for i, line in enumerate(lines, 1) if "\x00" in line), len(lines))
 
 
 def parse_float(text: str, where: str) -> float:

@@ -59,11 +59,14 @@ def load_component_weights(component: nn.Module, checkpoint: str | Path) -> None
     try:
         blob = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
-        # torch's message names the refused global (e.g. "unsupported GLOBAL posix.system") and
+        # torch's message names a refused global (e.g. "unsupported GLOBAL posix.system") and
         # suggests weights_only=False, which is exactly what must not happen here
-        found = [ln.strip() for ln in str(err).splitlines() if "GLOBAL" in ln or "global" in ln]
+        found = [ln.strip() for ln in str(err).splitlines() if "GLOBAL" in ln]
+        if not found:  # not a pickle of anything (random bytes, cut off)
+            detail = [ln.strip() for ln in str(err).splitlines() if ln.strip()][-2:-1] or [type(err).__name__]
+            raise ValueError(f"checkpoint {str(path)!r} is not a readable PyTorch checkpoint ({detail[0][:200]})") from None
         raise ValueError(f"checkpoint {str(path)!r} was refused: it holds pickled Python objects beyond "
-                         f"tensors and plain values ({(found or [type(err).__name__])[0][:200]}). mitbench "
+                         f"tensors and plain values ({found[0][:200]}). mitbench "
                          "loads weights only and never runs code from a checkpoint; load only files you "
                          "trust, e.g. those written by train_baselines.py") from None
     except Exception as err:  # a file the restricted unpickler cannot read at all (random bytes, cut off)

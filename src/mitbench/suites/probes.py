@@ -55,6 +55,8 @@ class ProbeSuite(Suite):
                  tested: Sequence[str] = (), objective: str | None = None) -> None:
         super().__init__(version, name)
         self.probe = str(probe)
+        if Path(self.probe).name != self.probe or self.probe in ("", ".", ".."):  # it names <probe>.png
+            raise ValueError(f"probe {self.probe!r} must be a plain name (it names the figure file), not a path")
         self.generator, self.metric, self.figure, self.section = generator, metric, figure, section
         self._spec = MetricSpec(headline=tuple(Metric.from_config(m) for m in headline), tested=tuple(tested),
                                 objective=objective)
