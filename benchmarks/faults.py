@@ -1,7 +1,7 @@
 """Fault injection: kill -9 at every file move, concurrent runs, failed reruns, cache byte flips,
 a malicious checkpoint, path-like names, truncated/garbled inputs, an over-long record.
 
-    python benchmarks/faults.py [--quick] [--only run|train|inputs]
+    MITBENCH_SHARED=/path/to/shared/data python benchmarks/faults.py [--quick] [--only run|train|inputs]
 
 Every fault runs the real entry points (``evaluate.py`` / ``train_baselines.py`` as subprocesses)
 or the real readers, and prints one table row: fault, outcome, data lost (earlier results
@@ -11,7 +11,9 @@ results mixed (files of two runs visible together). Kills are injected, not time
 folder (mkdir, rename, replace, symlink, unlink, rmdir, each file an rmtree removes) and sends
 itself SIGKILL at the k-th; a counting run first measures how many there are, then every k is
 tried. After each kill the next run into the same folder must succeed (recovery).
-``--quick`` tries every 4th k (and the last) instead of every one.
+``--quick`` tries every 4th k (and the last) instead of every one. The training-data and RegulonDB
+readers are tried on the real files under ``$MITBENCH_SHARED`` (default ``../shared/data``; rows
+say "skipped" when absent).
 """
 from __future__ import annotations
 
@@ -279,7 +281,7 @@ def main() -> None:
             train_faults(Path(tmp), args.quick)
         if args.only in (None, "inputs"):
             import faults_inputs
-            faults_inputs.run_all(Path(tmp), row, cli)
+            faults_inputs.run_all(Path(tmp), row, cli, visible)
     widths = [max(len(r[i]) for r in ROWS + [("fault", "outcome", "data lost", "results mixed")]) for i in range(4)]
     print(f"\n# mitbench fault injection ({time.time() - t0:.0f} s)\n")
     print("| fault | outcome | data lost | results mixed |\n|---|---|---|---|")
