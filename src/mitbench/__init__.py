@@ -54,6 +54,12 @@ def _sweep_group():
     from pathlib import Path
 
     return Path(HydraConfig.get().sweep.dir).name
+def _safe_name(value) -> str:
+    """OmegaConf resolver ``${safe_name:<value>}``: a config value (model or suite name) made safe as
+    one path component (:func:`mitbench.outputs.safe_name`), so no name can steer a write elsewhere."""
+    from mitbench.outputs import safe_name
+
+    return safe_name(value)
 
 
 def _register_resolvers() -> None:
@@ -63,6 +69,8 @@ def _register_resolvers() -> None:
         OmegaConf.register_new_resolver("layout", _layout)
     if not OmegaConf.has_resolver("sweep_group"):
         OmegaConf.register_new_resolver("sweep_group", _sweep_group)
+    if not OmegaConf.has_resolver("safe_name"):
+        OmegaConf.register_new_resolver("safe_name", _safe_name)
 
 
 _register_resolvers()

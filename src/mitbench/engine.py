@@ -7,7 +7,6 @@ score cache and the same checks.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +18,9 @@ import torch
 from mitbench.data.records import SequenceRecord, records_to_frame
 from mitbench.models.base import Scorer
 from mitbench.models.writer import ScoreWriter, merge_shards
+from mitbench.outputs import is_launcher_process, safe_name
 
 log = logging.getLogger(__name__)
-
-
-def is_launcher_process() -> bool:
-    """True in the process that starts a run (before DDP spawns rank>0 copies of it)."""
-    return os.environ.get("LOCAL_RANK", "0") == "0" and os.environ.get("NODE_RANK", "0") == "0"
 
 
 @dataclass
@@ -52,7 +47,8 @@ class Engine:
     records : sequence of SequenceRecord
         What is scored (validated).
     shard_root : Path
-        Folder for per-rank shards (one sub-folder per scoring, removed after the merge).
+        Folder for per-rank shards (one sub-folder per scoring, removed after the merge); private
+        to the run (inside its version folder, see :mod:`mitbench.outputs`).
     """
 
     def __init__(self, trainer, writer: ScoreWriter, datamodule, records: Sequence[SequenceRecord],
@@ -71,7 +67,7 @@ class Engine:
         RuntimeError
             If a record got no score (names the first one).
         """
-        shard_dir = self.shard_root / tag
+        shard_dir = self.shard_root / safe_name(tag)  # tags come from config keys: never a path
         if is_launcher_process():
             shutil.rmtree(shard_dir, ignore_errors=True)  # stale shards of a crashed run never merge
         self.writer.begin(shard_dir)

@@ -1,6 +1,6 @@
 """``evaluate``: score one suite with one model through ``Trainer.predict`` and write the outputs.
 
-Outputs (into ``cfg.paths.output_dir``, all-or-nothing, see :mod:`mitbench.outputs`):
+Outputs (into ``cfg.paths.output_dir``, published all at once, see :mod:`mitbench.outputs`):
 ``scores.csv`` (id, class, sequence, score), ``metrics.json`` (flat keys), ``spec.json`` (the
 suite's metric spec, read by sweep comparisons), ``report.md`` and PNG figures. Returns the
 metrics dict on rank 0 and ``{}`` on other ranks.
@@ -20,7 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from mitbench.console import SequenceProgressBar, summary
 from mitbench.engine import Engine
-from mitbench.loggers import log_run
+from mitbench.loggers import build_loggers, log_run
 from mitbench.metrics.calibration import calibrate
 from mitbench.models.writer import ScoreWriter
 from mitbench.outputs import SPEC_FILE, StagedOutput, write_json, write_scores
@@ -29,15 +29,24 @@ from mitbench.suites.spec import TIE_RULE, MetricSpec
 log = logging.getLogger(__name__)
 
 
-def build_loggers(cfg: DictConfig) -> list:
-    return [hydra.utils.instantiate(node) for node in (cfg.get("logger") or {}).values() if node]
-
-
 def run(cfg: DictConfig) -> dict[str, Any]:
     """Compose suite, model, datamodule and trainer from ``cfg``; score the model, its composition
-    references and (with ``calibration=random_init``) its random-initialised null; write outputs."""
-    t0 = time.perf_counter()
+    references and (with ``calibration=random_init``) its random-initialised null; write outputs.
+
+    Everything the run writes (results, config, logger files, score shards) goes into its private
+    version folder, published on success in one rename (:class:`mitbench.outputs.StagedOutput`);
+    a second run into the same folder stops at once (:class:`mitbench.outputs.RunDirBusy`).
+    """
     out_dir = Path(cfg.paths.output_dir)
+    with StagedOutput(out_dir) as stage:
+        metrics = _run(cfg, stage.path)
+    if metrics:
+        log.info("outputs written to %s", out_dir)
+    return metrics
+
+
+def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
+    t0 = time.perf_counter()
     L.seed_everything(cfg.seed, workers=True, verbose=False)
     alpha = float(cfg.get("alpha", 0.05))
 
@@ -57,11 +66,11 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         calibration.check_level(alpha)
     # records go in after instantiation: Hydra would deep-copy them into an OmegaConf node
     datamodule = hydra.utils.instantiate(cfg.datamodule, _partial_=True)(records=records)
-    writer = ScoreWriter(out_dir / ".shards")
-    loggers = build_loggers(cfg)
+    writer = ScoreWriter(stage_dir / ".shards")
+    # loggers are built with the results (below): a run that fails never starts a W&B run
     bars = [SequenceProgressBar()] if cfg.trainer.get("enable_progress_bar", True) else []
-    trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[writer, *bars], logger=loggers or False)
-    engine = Engine(trainer, writer, datamodule, records, out_dir / ".shards")
+    trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[writer, *bars], logger=False)
+    engine = Engine(trainer, writer, datamodule, records, stage_dir / ".shards")
 
     main = engine.score(model, "model")
     refs, skipped = {}, []
@@ -102,20 +111,18 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     metrics.update(suite.verdict(metrics, alpha, has_null))
     metrics["wall_time_s"] = round(time.perf_counter() - t0, 3)
 
-    with StagedOutput(out_dir) as stage:
-        write_scores(table, stage.path)
-        write_json(stage.path / "metrics.json", metrics)
-        write_json(stage.path / SPEC_FILE, spec.to_dict())
-        write_run_config(cfg, stage.path)
-        figures = suite.figures(table, metrics, stage.path)
-        (stage.path / "report.md").write_text(_report(suite, model, table, metrics, figures, stage.path))
-
-    log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics,
-            figures=[out_dir / p.relative_to(stage.path) for p in figures], table=table)
+    write_scores(table, stage_dir)
+    write_json(stage_dir / "metrics.json", metrics)
+    write_json(stage_dir / SPEC_FILE, spec.to_dict())
+    write_run_config(cfg, stage_dir)
+    figures = suite.figures(table, metrics, stage_dir)
+    (stage_dir / "report.md").write_text(_report(suite, model, table, metrics, figures, stage_dir))
+    log_run(build_loggers(cfg, stage_dir), OmegaConf.to_container(cfg, resolve=False), metrics,
+            figures=figures, table=table)
     log.info("metrics:\n%s", format_metrics(metrics))
     if cfg.get("verbose"):
         print(format_metrics(metrics))
-    print(summary(metrics, spec.headline, out_dir))
+    print(summary(metrics, spec.headline, Path(cfg.paths.output_dir)))
     return metrics
 
 

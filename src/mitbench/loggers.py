@@ -1,8 +1,15 @@
-"""Experiment loggers. W&B runs offline unless the user opts in, and never prompts."""
+"""Experiment loggers. W&B runs offline unless the user opts in, and never prompts.
+
+Loggers write into the run's version folder (:class:`mitbench.outputs.StagedOutput`), never
+beside the published results: a failed or killed run cannot touch an earlier run's
+``csv/metrics.csv`` or ``wandb/`` files, and its own logger files are discarded with its folder.
+"""
 from __future__ import annotations
 
 import logging
 import os
+
+from pathlib import Path
 
 from lightning.pytorch.loggers import WandbLogger
 
@@ -53,6 +60,23 @@ def wandb_logger(project: str, save_dir: str, name: str | None = None, mode: str
     if logger._wandb_init.get("anonymous") is None:
         logger._wandb_init.pop("anonymous", None)
     return logger
+
+
+def build_loggers(cfg, save_dir: str | Path) -> list:
+    """The loggers of ``cfg.logger`` (a dict of Hydra nodes), each writing under ``save_dir``.
+
+    Parameters
+    ----------
+    cfg : DictConfig
+        The run's config; ``cfg.logger`` may be missing or empty (no loggers).
+    save_dir : str or Path
+        The run's version folder (``StagedOutput.path``); replaces each node's ``save_dir``.
+    """
+    import hydra
+
+    nodes = [node for node in (cfg.get("logger") or {}).values() if node]
+    return [hydra.utils.instantiate(node, **({"save_dir": str(save_dir)} if "save_dir" in node else {}))
+            for node in nodes]
 
 
 def log_run(loggers: list, hparams: dict, metrics: dict, figures: list | tuple = (), table=None) -> None:

@@ -76,7 +76,7 @@ def test_ddp_two_processes_equal_one_process(bert, tmp_path):
 def _cached(db: Path) -> int:
     try:
         with sqlite3.connect(db, timeout=5) as con:
-            return con.execute("SELECT COUNT(*) FROM scores").fetchone()[0]
+            return con.execute("SELECT COUNT(*) FROM scores_v2").fetchone()[0]
     except sqlite3.OperationalError:
         return 0
 

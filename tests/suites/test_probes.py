@@ -51,3 +51,9 @@ def test_ablation_configs_summarize_and_plot(name, tmp_path):
     assert metrics and all(k.startswith(name + "_") for k in metrics)
     assert [p.name for p in suite.figures(table, metrics, tmp_path)] == [f"{name}.png"]
     assert suite.report(table, metrics).startswith("\n## ")
+
+
+@pytest.mark.parametrize("probe", ["../../escaped", "/tmp/x", "..", ""])
+def test_probe_name_must_be_a_plain_file_name(probe):
+    with pytest.raises(Exception, match="must be a plain name"):
+        hydra.utils.instantiate(compose(["suite=spacing", f"suite.probe='{probe}'", "logger=none"]).suite)

@@ -17,7 +17,6 @@ TGTAAT is exactly one mismatch, at −11.
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,6 +27,7 @@ from mitbench.data.grammar import (CONSENSUS_10, STANDARD, UP_CONSENSUS, Layout,
                                    resolve_iupac)
 from mitbench.data.records import Element
 from mitbench.data.regulondb import LocatedPromoter
+from mitbench.data.textio import InputError, parse_table, read_text
 
 CATEGORIES = ("intact", "weak", "compensated")
 _COLUMNS = ("name", "gene", "organism", "minus35", "spacer", "minus10", "up", "ext10",
@@ -83,9 +83,9 @@ class NaturalPromoter:
         return "compensated" if (self.up or self.ext10) else "weak"
 
 
-def _flag(value: str, row: int, column: str) -> bool:
+def _flag(value: str, where: str, column: str) -> bool:
     if value not in ("0", "1"):
-        raise ValueError(f"natural promoter table row {row}: {column} must be 0 or 1, got {value!r}")
+        raise InputError(f"{where}: {column} must be 0 or 1, got {value!r}")
     return value == "1"
 
 
@@ -94,31 +94,30 @@ def load_curated(path: str | Path | None = None) -> list[NaturalPromoter]:
 
     Raises
     ------
-    ValueError
-        Naming the row: missing columns, a hexamer that is not 6 ACGT bases, a spacer outside
-        15–19, a flag other than 0/1, or a duplicate name.
+    InputError
+        Naming the file and row: missing columns, a row of another width, a hexamer that is not
+        6 ACGT bases, a spacer outside 15–19, a flag other than 0/1, or a duplicate name.
     """
     if path is None:
         text = resources.files("mitbench").joinpath("resources", "natural_promoters.csv").read_text()
     else:
-        text = Path(path).read_text()
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValueError(f"natural promoter table: missing columns {missing}")
+        text = read_text(path)
+    source = str(path or "natural_promoters.csv")
+    header, rows = parse_table(text, source, ",", _COLUMNS)
     out, seen = [], set()
-    for row, d in enumerate(reader, 2):
+    for row, fields in rows:
+        d, where = dict(zip(header, fields)), f"{source}, line {row}"
         for col in ("minus35", "minus10"):
             if len(d[col]) != 6 or set(d[col]) - set("ACGT"):
-                raise ValueError(f"natural promoter table row {row} ({d['name']}): {col} {d[col]!r} "
+                raise InputError(f"{where} ({d['name']}): {col} {d[col]!r} "
                                  "is not 6 ACGT bases")
         if not d["spacer"].isdigit() or not 15 <= int(d["spacer"]) <= 19:
-            raise ValueError(f"natural promoter table row {row} ({d['name']}): spacer {d['spacer']!r} not in 15-19")
+            raise InputError(f"{where} ({d['name']}): spacer {d['spacer']!r} not in 15-19")
         if d["name"] in seen:
-            raise ValueError(f"natural promoter table row {row}: duplicate name {d['name']!r}")
+            raise InputError(f"{where}: duplicate name {d['name']!r}")
         seen.add(d["name"])
         out.append(NaturalPromoter(d["name"], d["gene"], "curated", d["minus35"], d["minus10"], int(d["spacer"]),
-                                   _flag(d["up"], row, "up"), _flag(d["ext10"], row, "ext10"), d["citation"]))
+                                   _flag(d["up"], where, "up"), _flag(d["ext10"], where, "ext10"), d["citation"]))
     return out
 
 

@@ -69,6 +69,8 @@ class ProbeSuite(Suite):
                  reader: Callable[[str], list[SequenceRecord]] | None = None) -> None:
         super().__init__(version, name)
         self.probe = str(probe)
+        if Path(self.probe).name != self.probe or self.probe in ("", ".", ".."):  # it names <probe>.png
+            raise ValueError(f"probe {self.probe!r} must be a plain name (it names the figure file), not a path")
         self.generator, self.metric, self.figure, self.section = generator, metric, figure, section
         if source is not None and reader is None:
             raise ValueError(f"probe {self.probe!r}: suite.source given but the probe has no score-file reader")
