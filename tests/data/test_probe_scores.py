@@ -59,8 +59,8 @@ def test_long_csv_format(tmp_path):
 
 
 @pytest.mark.parametrize("name, content, needle", [
-    ("x.csv", "id,condition,score\na,forward,1\n", "missing \\['group'\\]"),
-    ("x.csv", "id,condition,group,score\na,forward,0,high\n", "record 'a': score 'high'"),
+    ("x.csv", "id,condition,score\na,forward,1\n", "lacks the column\\(s\\) \\['group'\\]"),
+    ("x.csv", "id,condition,group,score\na,forward,0,high\n", "line 2: record 'a': 'high' is not a number"),
     ("x.csv", "id,condition,group,score\na,forward,0,1\na,scrambled,0,2\n", "record 'a': duplicate id"),
     ("x.json", {"forward": {"values": [1.0, "n/a"]}}, "forward\\[1\\]: 'n/a' is not a number"),
     ("x.json", {"forward": ["1"]}, "neither an object nor a summary number"),

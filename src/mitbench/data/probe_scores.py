@@ -25,8 +25,6 @@ Accepted files
 """
 from __future__ import annotations
 
-import csv
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +34,7 @@ from mitbench.data.grammar import STANDARD
 from mitbench.data.probes.at_titration import VARIANTS
 from mitbench.data.probes.common import overlaps, probe_record
 from mitbench.data.records import SequenceRecord
+from mitbench.data.textio import InputError, base_suffix, parse_float, read_json, read_table
 
 LONG_COLUMNS = ("id", "condition", "group", "score")
 STRAND_ALIASES = {"reverse_in_place": "rc_in_place", "full_reverse": "full_rc"}
@@ -58,7 +57,7 @@ def _number(value: Any, where: str) -> float:
     if value is None:
         return math.nan
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{where}: {value!r} is not a number")
+        raise InputError(f"{where}: {value!r} is not a number")
     return float(value)
 
 
@@ -67,7 +66,7 @@ def _walk(node: dict, path: tuple[str, ...], where: str) -> Iterable[ScoreCell]:
         name = "/".join(path)
         if "values" in node:
             if not isinstance(node["values"], list):
-                raise ValueError(f"{where}: {name!r}: 'values' must be a list")
+                raise InputError(f"{where}: {name!r}: 'values' must be a list")
             for i, v in enumerate(node["values"]):
                 yield ScoreCell(f"{name}#{i}", path, f"{i:03d}", _number(v, f"{where}: {name}[{i}]"), "value")
         else:
@@ -77,7 +76,7 @@ def _walk(node: dict, path: tuple[str, ...], where: str) -> Iterable[ScoreCell]:
         if isinstance(child, dict):
             yield from _walk(child, path + (str(key),), where)
         elif not isinstance(child, (int, float)) or isinstance(child, bool):
-            raise ValueError(f"{where}: {'/'.join(path + (str(key),))!r} is neither an object nor a summary number")
+            raise InputError(f"{where}: {'/'.join(path + (str(key),))!r} is neither an object nor a summary number")
 
 
 def read_score_cells(path: str | Path) -> list[ScoreCell]:
@@ -85,47 +84,40 @@ def read_score_cells(path: str | Path) -> list[ScoreCell]:
 
     Raises
     ------
-    ValueError
+    InputError
         Naming the file and the offending key or line: a non-number score, a missing CSV column,
         a duplicate id, or a file with no score.
     """
     path = Path(path)
-    if path.suffix.lower() == ".csv":
+    kind = base_suffix(path)
+    if kind == ".csv":
         cells = _read_long(path)
-    elif path.suffix.lower() == ".json":
-        raw = json.loads(path.read_text())
+    elif kind == ".json":
+        raw = read_json(path)
         if not isinstance(raw, dict):
-            raise ValueError(f"{path}: expected a JSON object nested by condition")
+            raise InputError(f"{path}: expected a JSON object nested by condition")
         cells = list(_walk(raw, (), str(path)))
     else:
-        raise ValueError(f"{path}: probe score file must be .json (nested) or .csv (long)")
+        raise InputError(f"{path}: probe score file must be .json (nested) or .csv (long)")
     if not cells:
-        raise ValueError(f"{path}: no scores found")
+        raise InputError(f"{path}: no scores found")
     seen: set[str] = set()
     for c in cells:
         if c.id in seen:
-            raise ValueError(f"record {c.id!r}: duplicate id in {path}")
+            raise InputError(f"record {c.id!r}: duplicate id in {path}")
         seen.add(c.id)
     return cells
 
 
 def _read_long(path: Path) -> list[ScoreCell]:
-    with open(path, newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in LONG_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path}: long probe CSV needs columns {list(LONG_COLUMNS)}; missing {missing}")
-        extra = [c for c in reader.fieldnames or [] if c not in LONG_COLUMNS and c != "level"]
-        cells = []
-        for line, row in enumerate(reader, 2):
-            try:
-                score = float(row["score"])
-            except ValueError:
-                raise ValueError(f"record {row['id']!r}: score {row['score']!r} in {path} (line {line}) "
-                                 "is not a number") from None
-            keys = ((row["level"],) if row.get("level") not in (None, "") else ()) + (row["condition"],)
-            cells.append(ScoreCell(row["id"], keys, row["group"], score, "value",
-                                   tuple((c, row[c]) for c in extra)))
+    header, rows = read_table(path, ",", LONG_COLUMNS)
+    extra = [c for c in header if c not in LONG_COLUMNS and c != "level"]
+    cells = []
+    for line, fields in rows:
+        row = dict(zip(header, fields))
+        score = parse_float(row["score"], f"{path}, line {line}: record {row['id']!r}")
+        keys = ((row["level"],) if row.get("level") not in (None, "") else ()) + (row["condition"],)
+        cells.append(ScoreCell(row["id"], keys, row["group"], score, "value", tuple((c, row[c]) for c in extra)))
     return cells
 
 
@@ -149,7 +141,7 @@ def at_titration_from_scores(source: str | Path) -> list[SequenceRecord]:
         variant = [p for p in c.path if p in VARIANTS]
         levels = [p for p in c.path if p not in VARIANTS]
         if len(variant) != 1 or len(levels) != 1:
-            raise ValueError(f"record {c.id!r}: an AT-titration score needs one variant {VARIANTS} and one level")
+            raise InputError(f"record {c.id!r}: an AT-titration score needs one variant {VARIANTS} and one level")
         at = _level(levels[0])
         return variant[0], {"variant": variant[0], "at_target": at, "at_fraction": at,
                             "group": f"at{round(at * 100)}_{c.group}"}
@@ -184,7 +176,7 @@ def strand_from_scores(source: str | Path) -> list[SequenceRecord]:
     def build(c: ScoreCell):
         cond = STRAND_ALIASES.get(c.path[-1], c.path[-1])
         if cond not in CONDITIONS:
-            raise ValueError(f"record {c.id!r}: strand condition {c.path[-1]!r} not in {CONDITIONS} "
+            raise InputError(f"record {c.id!r}: strand condition {c.path[-1]!r} not in {CONDITIONS} "
                              f"(or {sorted(STRAND_ALIASES)})")
         return cond, {"condition": cond, "group": c.group}
     return _records("strand", read_score_cells(source), build)
