@@ -26,8 +26,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from mitbench.data.chunks import ChunkDataModule
 from mitbench.data.windows import Reference, audit_windows, holdout_of
-from mitbench.evaluate import build_loggers, format_metrics, write_run_config
-from mitbench.loggers import log_run
+from mitbench.evaluate import format_metrics, write_run_config
+from mitbench.loggers import build_loggers, log_run
 from mitbench.metrics.realism.auroc import detector_summary
 from mitbench.metrics.realism.features import FeatureSpec, sequence_features
 from mitbench.metrics.realism.kmers import Background, choose_k_novel
@@ -74,9 +74,20 @@ def train_detector(cfg: DictConfig, natural: list[str], generated: list[str], lo
 
 
 def run(cfg: DictConfig) -> dict[str, Any]:
-    """Audit ``cfg.generator`` against ``cfg.reference``; write the outputs; return the metrics."""
-    t0 = time.perf_counter()
+    """Audit ``cfg.generator`` against ``cfg.reference``; write the outputs; return the metrics.
+
+    Everything (results, config, logger files) goes into the run folder's private version folder and
+    is published in one rename on success (:class:`mitbench.outputs.StagedOutput`), as in ``evaluate``.
+    """
     out_dir = Path(cfg.paths.output_dir)
+    with StagedOutput(out_dir) as stage:
+        metrics = _run(cfg, stage.path)
+    log.info("audit outputs written to %s", out_dir)
+    return metrics
+
+
+def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
+    t0 = time.perf_counter()
     L.seed_everything(cfg.seed, workers=True, verbose=False)
     a = cfg.audit
     reference = Path(cfg.reference) if cfg.reference else default_reference()
@@ -104,7 +115,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     nat_whole, nat_bins = feature_tables(natural, bg, spec)
     t_feat = time.perf_counter() - t_feat
 
-    loggers = build_loggers(cfg)
+    loggers = build_loggers(cfg, stage_dir)
     detector: dict[str, Any] = {}
     chunks = pd.DataFrame()
     extra = {}
@@ -137,23 +148,21 @@ def run(cfg: DictConfig) -> dict[str, Any]:
 
     from mitbench.report.audit import write_report
 
-    with StagedOutput(out_dir) as stage:
-        p = stage.path
-        write_json(p / "metrics.json", metrics)
-        write_run_config(cfg, p)
-        tests.to_csv(p / "tests.csv", index=False, float_format="%.6g")
-        dist.to_csv(p / "by_distance.csv", index=False, float_format="%.6g")
-        features = pd.concat([gen_whole.assign(source="generated"), nat_whole.assign(source="natural")])
-        features.insert(0, "window", [w.id for w in windows] * 2)
-        features.to_csv(p / "features.csv", index=False, float_format="%.6g")
-        if not chunks.empty:
-            chunks.assign(window=[windows[i].id for i in chunks["window"]]).to_csv(
-                p / "cnn_chunks.csv", index=False, float_format="%.6g")
-        _write_windows(p, windows, generated, generator.name)
-        write_report(p, metrics, tests, dist, natural, generated, spec)
+    p = stage_dir
+    write_json(p / "metrics.json", metrics)
+    write_run_config(cfg, p)
+    tests.to_csv(p / "tests.csv", index=False, float_format="%.6g")
+    dist.to_csv(p / "by_distance.csv", index=False, float_format="%.6g")
+    features = pd.concat([gen_whole.assign(source="generated"), nat_whole.assign(source="natural")])
+    features.insert(0, "window", [w.id for w in windows] * 2)
+    features.to_csv(p / "features.csv", index=False, float_format="%.6g")
+    if not chunks.empty:
+        chunks.assign(window=[windows[i].id for i in chunks["window"]]).to_csv(
+            p / "cnn_chunks.csv", index=False, float_format="%.6g")
+    _write_windows(p, windows, generated, generator.name)
+    write_report(p, metrics, tests, dist, natural, generated, spec)
     log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics)
     print(format_metrics({k: v for k, v in metrics.items() if not isinstance(v, (dict, list))}))
-    log.info("audit outputs written to %s", out_dir)
     return metrics
 
 
