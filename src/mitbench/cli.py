@@ -1,6 +1,7 @@
-"""Command line: ``mitbench evaluate|fit|list ...`` (also ``python -m mitbench``), and the Hydra entry
-points behind it. Configs live in the package (``mitbench/conf``), so an installed wheel runs outside
-a clone; ``evaluate.py`` and ``train_baselines.py`` at the top of the repository are aliases.
+"""Command line: ``mitbench evaluate|fit|audit|list ...`` (also ``python -m mitbench``), and the Hydra
+entry points behind it. Configs live in the package (``mitbench/conf``), so an installed wheel runs
+outside a clone; ``evaluate.py``, ``train_baselines.py`` and ``audit.py`` at the top of the
+repository are aliases.
 
 Each entry point composes its config and calls an importable ``run(cfg)`` that returns the metrics;
 what the function returns is the value Hydra sweepers optimise. Mistakes a user makes (a required
@@ -22,6 +23,7 @@ USAGE = """usage: mitbench <command> [hydra overrides ...]
 commands:
   evaluate   score a suite with a model (python evaluate.py): mitbench evaluate model=kmer suite=probes
   fit        fit a biophysical baseline to measured expression (python train_baselines.py)
+  audit      is a generator's DNA distinguishable from the genome it continues? (python audit.py)
   list       mitbench list models|suites|datasets
   --version  print the version
 
@@ -86,6 +88,15 @@ def fit_main(cfg: DictConfig) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
+@hydra.main(version_base="1.3", config_path="conf", config_name="audit")
+def audit_main(cfg: DictConfig) -> float | None:
+    """``python audit.py [generator=...] [reference=...] [-m sweeps]``: the CNN detector's AUROC."""
+    from mitbench.audit import run
+
+    value = run(cfg).get("cnn_auroc")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
 def main_evaluate() -> None:
     quiet_wandb_defaults()
     evaluate_main()
@@ -96,7 +107,12 @@ def main_fit() -> None:
     fit_main()
 
 
-COMMANDS: dict[str, Callable[[], None]] = {"evaluate": main_evaluate, "fit": main_fit}
+def main_audit() -> None:
+    quiet_wandb_defaults()
+    audit_main()
+
+
+COMMANDS: dict[str, Callable[[], None]] = {"evaluate": main_evaluate, "fit": main_fit, "audit": main_audit}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,6 +23,17 @@ INSTALL_HELP = ("model {name!r} needs the `evo2` package (https://github.com/Arc
                 "`pip install evo2`, which builds GPU kernels) and a CUDA GPU. {why}")
 
 
+def load_evo2(name: str, checkpoint: str, local_path: str | None):
+    """An ``evo2.Evo2`` model, or an error saying what is missing (the package or a CUDA device)."""
+    try:
+        from evo2 import Evo2
+    except ImportError as err:
+        raise ImportError(INSTALL_HELP.format(name=name, why="It is not installed.")) from err
+    if not torch.cuda.is_available():
+        raise RuntimeError(INSTALL_HELP.format(name=name, why="No CUDA device is visible."))
+    return Evo2(checkpoint, local_path=local_path) if local_path else Evo2(checkpoint)
+
+
 class Evo2Scorer(Scorer):
     """Evo 2 log-likelihood in nats (higher = more likely).
 
@@ -51,15 +62,9 @@ class Evo2Scorer(Scorer):
                  max_tokens: int = 16384, score_rc: bool = False, max_length: int = 8192,
                  cache_dir: str | None = None) -> None:
         super().__init__(name)
-        try:
-            from evo2 import Evo2
-        except ImportError as err:
-            raise ImportError(INSTALL_HELP.format(name=name, why="It is not installed.")) from err
-        if not torch.cuda.is_available():
-            raise RuntimeError(INSTALL_HELP.format(name=name, why="No CUDA device is visible."))
         self.checkpoint, self.local_path = checkpoint, local_path
         self.max_tokens, self.score_rc, self.max_length = int(max_tokens), bool(score_rc), int(max_length)
-        self.evo = Evo2(checkpoint, local_path=local_path) if local_path else Evo2(checkpoint)
+        self.evo = load_evo2(name, checkpoint, local_path)
         self.net = self.evo.model  # registered so Lightning sees its device and parameters
         self.tokenizer = self.evo.tokenizer
         self.base_ids = self._check_tokenizer()

@@ -1,0 +1,132 @@
+"""report.md and figures of the generation-realism audit.
+
+Figures (PNG, :func:`mitbench.report.common.save_figure`): ``kmer_spectrum.png`` (mean k-mer
+spectrum of generated vs true continuations at each spectrum k), ``auroc_by_distance.png`` (CNN
+AUROC per chunk distance from the seed, 95% window-bootstrap CIs), ``fold_changes.png``
+(generated / natural per metric with 95% CIs, flagged metrics in red) and
+``by_distance.png`` (generated − natural per distance bin for the count metrics).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mitbench.metrics.realism.kmers import spectrum_histogram
+from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table, pyplot, save_figure
+
+
+def kmer_spectrum_figure(natural: list[str], generated: list[str], ks: list[int], path: Path) -> Path:
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(ks), figsize=(4.0 * len(ks), 3.4), squeeze=False)
+    for ax, k in zip(axes[0], ks):
+        # up to 3x the mean count, so short k (every k-mer frequent) is not all in the last bin
+        top = max(20, int(3 * len(natural[0]) / 4 ** k)) if natural else 20
+        hn, hg = spectrum_histogram(natural, k, top), spectrum_histogram(generated, k, top)
+        x = np.arange(hn.size)
+        ax.plot(x, hn, "o-", ms=3, label="natural (true continuation)")
+        ax.plot(x, hg, "s--", ms=3, label="generated")
+        ax.set_yscale("symlog", linthresh=1.0)
+        ax.set_xlabel(f"occurrences of a {k}-mer (last bin: >= {x[-1]})")
+        ax.set_ylabel("k-mers per sequence")
+        ax.set_title(f"k = {k}")
+    axes[0][0].legend(fontsize=7)
+    return save_figure(fig, path)
+
+
+def auroc_figure(metrics: dict, path: Path) -> Path:
+    plt = pyplot()
+    by = np.asarray(metrics["cnn_auroc_by_distance"], float).reshape(-1, 2)
+    ci = np.asarray(metrics["cnn_auroc_by_distance_ci"], float).reshape(-1, 3)
+    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    x = by[:, 0] / 1000.0
+    ax.fill_between(x, ci[:, 1], ci[:, 2], alpha=0.25, label="95% CI (windows resampled)")
+    ax.plot(x, by[:, 1], "o-", label="AUROC")
+    ax.axhline(0.5, color="grey", lw=0.8, ls="--")
+    ax.set_ylim(0.0, 1.02)
+    ax.set_xlabel("chunk start, kb from the seed")
+    ax.set_ylabel("AUROC (generated vs natural)")
+    ax.set_title(f"CNN detector, {metrics['generator']}")
+    ax.legend(fontsize=7)
+    return save_figure(fig, path)
+
+
+def fold_figure(tests: pd.DataFrame, path: Path) -> Path:
+    plt = pyplot()
+    t = tests[np.isfinite(tests["fold"].astype(float))].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(6.0, 0.22 * max(len(t), 4) + 1.0))
+    y = np.arange(len(t))
+    lo = (t["fold"] - t["fold_lo"]).clip(lower=0).fillna(0)
+    hi = (t["fold_hi"] - t["fold"]).clip(lower=0).fillna(0)
+    colors = np.where(t["flagged"], "tab:red", "tab:blue")
+    for i in range(len(t)):
+        ax.errorbar(t["fold"][i], y[i], xerr=[[lo[i]], [hi[i]]], fmt="o", ms=3, color=colors[i], capsize=2)
+    ax.axvline(1.0, color="grey", lw=0.8, ls="--")
+    ax.set_yticks(y, t["metric"], fontsize=6)
+    ax.set_xscale("log")
+    ax.set_xlabel("fold change, generated / natural (95% CI); red = flagged (q < 0.05)")
+    return save_figure(fig, path)
+
+
+def distance_figure(dist: pd.DataFrame, path: Path) -> Path:
+    plt = pyplot()
+    shown = [m for m in ("direct_repeat_count", "inverted_repeat_count", "g4_count", "gene_count",
+                         "minus10_per_kb", "nullomer_fraction") if m in set(dist["metric"])]
+    fig, axes = plt.subplots(1, len(shown), figsize=(2.8 * len(shown), 3.0), squeeze=False)
+    for ax, m in zip(axes[0], shown):
+        part = dist[dist["metric"] == m].sort_values("distance_bp")
+        x = part["distance_bp"] / 1000.0
+        ax.fill_between(x, part["diff_lo"], part["diff_hi"], alpha=0.25)
+        ax.plot(x, part["diff"], "o-", ms=3)
+        ax.axhline(0.0, color="grey", lw=0.8, ls="--")
+        ax.set_title(m, fontsize=8)
+        ax.set_xlabel("kb from the seed")
+    axes[0][0].set_ylabel("generated − natural (95% CI)")
+    return save_figure(fig, path)
+
+
+def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.DataFrame,
+                 natural: list[str], generated: list[str], spec) -> list[Path]:
+    """Write ``report.md`` and the figures into ``outdir``; return the figure paths."""
+    figs = [kmer_spectrum_figure(natural, generated, spec.ks, outdir / "kmer_spectrum.png"),
+            fold_figure(tests, outdir / "fold_changes.png")]
+    if not dist.empty:
+        figs.append(distance_figure(dist, outdir / "by_distance.png"))
+    if metrics.get("cnn_auroc_by_distance"):
+        figs.append(auroc_figure(metrics, outdir / "auroc_by_distance.png"))
+    prov = metrics["generator_provenance"]
+    lines = [f"# Generation-realism audit: {metrics['generator']}\n",
+             f"Reference `{metrics['reference']}`; {metrics['n_windows']} windows of {metrics['seed_len']} bp seed + "
+             f"{metrics['gen_len']} bp continuation (seed {metrics['seed']}); held-out windows masked from "
+             f"generator fitting: {metrics['holdout']} ({metrics['holdout_bp']} bp). k-mer space: "
+             f"{metrics['kmer_space']}; spectrum k = {metrics['kmer_ks']}, nullomer k = {metrics['kmer_k_null']}, "
+             f"genome-nullomer k = {metrics['kmer_k_novel']}.\n",
+             f"Generator provenance: `{ {k: v for k, v in prov.items() if k != 'source_windows'} }`\n",
+             "Each metric compares the generated continuation with the true continuation of the same seed, "
+             "paired by window; p-values are two-sided sign-flip permutation tests (the natural-vs-natural "
+             "null), q-values Benjamini–Hochberg across all metrics; flagged = q < 0.05.\n",
+             "## Verdict per metric family\n"]
+    vrows = []
+    for fam, part in tests.groupby("family", sort=False):
+        fl = part.loc[part["flagged"], "metric"].tolist()
+        vrows.append([fam, metrics["verdicts"][fam], f"{len(fl)} / {len(part)}", ", ".join(fl) or "—"])
+    lines.append(markdown_table(["family", "verdict", "flagged", "flagged metrics"], vrows))
+    if "cnn_auroc" in metrics:
+        lines.append(f"\n**CNN detector** (held-out windows: {metrics['cnn_test_windows']}): AUROC per chunk "
+                     f"{fmt(metrics['cnn_auroc'])} {fmt_ci(*metrics['cnn_auroc_ci'])}, per window "
+                     f"{fmt(metrics['cnn_auroc_window'])} {fmt_ci(*metrics['cnn_auroc_window_ci'])}.\n")
+        lines.append(markdown_table(["distance from seed (bp)", "AUROC", "95% CI"],
+                                    [[int(d), a, fmt_ci(lo, hi)] for (d, a), (_, lo, hi) in
+                                     zip(metrics["cnn_auroc_by_distance"], metrics["cnn_auroc_by_distance_ci"])]))
+    lines.append("\n## All metrics (whole continuation)\n")
+    rows = [[r.metric, r.family, r.n, r.mean_generated, r.mean_natural, fmt(r.fold), fmt_ci(r.fold_lo, r.fold_hi),
+             fmt_p(r.p), fmt_p(r.q), "yes" if r.flagged else ""] for r in tests.itertuples()]
+    lines.append(markdown_table(["metric", "family", "n", "generated", "natural", "fold", "95% CI", "p", "q",
+                                 "flagged"], rows))
+    if metrics.get("notes"):
+        lines.append("\nNotes:\n" + "".join(f"- {n}\n" for n in metrics["notes"]))
+    lines.append("\nDistance-stratified effects (every metric, every bin, bootstrap CIs): `by_distance.csv`.\n")
+    lines.append("\n## Figures\n" + "".join(f"\n![{f.stem}]({f.name})\n" for f in figs))
+    (outdir / "report.md").write_text("\n".join(lines))
+    return figs

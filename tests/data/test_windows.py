@@ -1,0 +1,65 @@
+import gzip
+
+import numpy as np
+import pytest
+
+from mitbench.data.windows import Reference, audit_windows, holdout_of, sample_tiles
+
+
+def _write(path, records):
+    with gzip.open(path, "wt") as fh:
+        for name, seq in records:
+            fh.write(f">{name} test\n")
+            fh.writelines(seq[i:i + 60] + "\n" for i in range(0, len(seq), 60))
+    return path
+
+
+@pytest.fixture
+def messy_reference(tmp_path):
+    """Two records, lower-case stretches, N runs and an IUPAC code: what NCBI files look like."""
+    rng = np.random.default_rng(1)
+    a = "".join(rng.choice(list("ACGT"), 6000))
+    b = "".join(rng.choice(list("ACGT"), 5000))
+    a = a[:1000] + a[1000:1500].lower() + "N" * 300 + a[1800:3000] + "R" + a[3001:]
+    return _write(tmp_path / "ref.fa.gz", [("chrA", a), ("chrB", b)]), {"chrA": a.upper(), "chrB": b}
+
+
+def test_windows_are_n_free_disjoint_seeded_and_match_the_reference(messy_reference):
+    path, seqs = messy_reference
+    wins = audit_windows(path, 6, 100, 400, seed=3)
+    assert wins == audit_windows(path, 6, 100, 400, seed=3)  # seeded
+    assert wins != audit_windows(path, 6, 100, 400, seed=4)
+    spans = sorted((w.contig, w.start, w.end) for w in wins)
+    for (c1, s1, e1), (c2, s2, e2) in zip(spans, spans[1:]):
+        assert c1 != c2 or e1 <= s2  # non-overlapping
+    for w in wins:
+        assert set(w.seed + w.continuation) <= set("ACGT")
+        assert len(w.seed) == 100 and len(w.continuation) == 400
+        assert seqs[w.contig][w.start:w.end] == w.seed + w.continuation  # lower case upper-cased
+        assert w.id == f"{w.contig}:{w.start}-{w.end}"
+    assert {w.contig for w in wins} == {"chrA", "chrB"}
+
+
+def test_reference_masks_the_holdout(messy_reference):
+    path, _ = messy_reference
+    wins = audit_windows(path, 4, 100, 400, seed=0)
+    ref = Reference(path, holdout_of(wins))
+    masked = {c.name: c.sequence for c in ref.contigs()}
+    for w in wins:
+        assert masked[w.contig][w.start:w.end] == "N" * 500
+    assert ref.holdout_bp() == 4 * 500
+    # tiles drawn from the masked reference never touch a held-out window
+    for contig, start, seq in sample_tiles(ref.contigs, 5, 300, seed=1):
+        assert "N" not in seq
+        assert all(w.contig != contig or start + 300 <= w.start or start >= w.end for w in wins)
+
+
+def test_too_few_windows_names_the_reference(messy_reference):
+    path, _ = messy_reference
+    with pytest.raises(ValueError, match=r"ref\.fa\.gz: only \d+ non-overlapping N-free stretches of 2000 bp, 9 needed"):
+        audit_windows(path, 9, 500, 1500, seed=0)
+
+
+def test_bad_lengths():
+    with pytest.raises(ValueError, match="seed_len and gen_len"):
+        audit_windows("x.fa", 1, 0, 10, seed=0)
