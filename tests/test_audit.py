@@ -91,16 +91,17 @@ def test_bad_inputs_fail_clearly_and_write_nothing(tmp_path):
     man.write_text("id\tsource_window\tseed_len\nx2\tw\t200\n")
     with pytest.raises(ValueError, match=r"record 'x1' \(#0\) is not in the manifest"):
         _run(out, "generator=fasta", f"generator.path={fa}", f"generator.manifest={man}")
-    assert sorted(p.name for p in out.iterdir()) == ["metrics.json"]
-    assert (out / "metrics.json").read_text() == "{}"
+    # only the folder's private state (.lock, an empty .versions) is added; results are untouched
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["metrics.json"]
+    assert not any((out / ".versions").iterdir()) and (out / "metrics.json").read_text() == "{}"
 
 
 def test_default_config_composes_with_every_logger(tmp_path):
-    from mitbench.evaluate import build_loggers
+    from mitbench.loggers import build_loggers
 
     cfg = compose([f"paths.output_dir={tmp_path}"], config_name="audit")
     assert cfg.generator.name == "markov" and cfg.reference is None and cfg.audit.holdout
-    names = sorted(type(lg).__name__ for lg in build_loggers(cfg))
+    names = sorted(type(lg).__name__ for lg in build_loggers(cfg, tmp_path))
     assert names == ["CSVLogger", "WandbLogger"]
     assert cfg.logger.wandb.name == "audit-markov"
     for g in ("natural", "markov", "copy_drift", "fasta", "hf_causal", "evo2"):
