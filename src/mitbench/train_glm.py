@@ -95,7 +95,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
                                "context": datamodule.context, "steps": int(trainer.global_step),
                                "max_steps": int(trainer.max_steps), "tokens_seen": int(module.tokens_seen),
                                "resumed": resume is not None, **datamodule.summary()}
-    metrics["stopped_by"] = "max_steps" if trainer.global_step >= trainer.max_steps > 0 else "max_time_or_kill"
+    metrics["stopped_by"] = "max_steps" if trainer.global_step >= trainer.max_steps > 0 else "max_time_or_interrupt"
     if timer is not None:
         metrics["train_time_s"] = round(timer.time_elapsed("train"), 1)
     metrics["fit_cpu_time_s"] = round(fit_cpu_s, 1)

@@ -33,8 +33,8 @@ def glm_report(metrics: dict[str, Any], curve: pd.DataFrame, figure: str) -> str
     m = metrics
     out = [f"# train_glm: {m['model']} ({m['kind']}), task {m['task']}\n",
            f"{m['n_parameters']:,} parameters; {m['steps']} steps, {m['tokens_seen']:,} training tokens "
-           f"(context {m['context']} nt); stopped by {m['stopped_by']}; training time "
-           f"{fmt(m.get('train_time_s'))} s, run wall time {fmt(m['wall_time_s'])} s.\n",
+           f"(context {m['context']} nt); stopped by {m['stopped_by']}; training {_secs(m.get('train_time_s'))}, "
+           f"whole run {_secs(m['wall_time_s'])} wall time, {_secs(m.get('cpu_time_s'))} CPU time.\n",
            f"Genome `{m['genome']}`: {m['genome_bp']:,} bp; train {m['train_bp']:,} bp, validation block "
            f"{m['val_bp']:,} bp, test block {m['test_bp']:,} bp (held out; no training crop overlaps them). "
            f"Figures below are on every {m['context']}-nt test window, both strands "
@@ -60,6 +60,10 @@ def glm_report(metrics: dict[str, Any], curve: pd.DataFrame, figure: str) -> str
         out.append(f"\n{len(curve)} validation points; last: {fmt(curve['val_bits_per_nt'].iloc[-1], 5)} at "
                    f"{int(curve['tokens_seen'].iloc[-1]):,} tokens (fixed validation windows).\n")
     return "\n".join(out)
+
+
+def _secs(value: Any) -> str:
+    return "n/a" if value is None else f"{float(value):.0f} s"
 
 
 def _contrastive_section(m: dict[str, Any]) -> str:
