@@ -30,3 +30,19 @@ def compose(overrides: list[str], config_name: str = "evaluate"):
 
     with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
         return _compose(config_name=config_name, overrides=overrides)
+
+
+def visible_files(folder) -> dict[str, bytes]:
+    """What a user sees in a run folder: every file reachable through its links, as bytes, without
+    the folder's own state (hidden entries, the ``current``/``previous`` links; see mitbench.outputs)."""
+    out = {}
+    for root, _dirs, files in os.walk(folder, followlinks=True):
+        rel = os.path.relpath(root, folder)
+        top = rel.split(os.sep)[0]
+        if top in ("current", "previous") or (top != "." and top.startswith(".")):
+            continue
+        for name in files:
+            if rel == "." and (name.startswith(".") or name in ("current", "previous")):
+                continue
+            out[os.path.normpath(os.path.join(rel, name))] = Path(root, name).read_bytes()
+    return out

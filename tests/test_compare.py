@@ -9,6 +9,8 @@ import pytest
 
 from helpers import ROOT
 from mitbench.compare import compare_runs, finished_runs, write_comparison
+from mitbench.outputs import write_json
+from mitbench.suites.mit import MIT_SPEC
 
 
 def _run_dir(root, name, suite="mit", **metrics):
@@ -17,6 +19,7 @@ def _run_dir(root, name, suite="mit", **metrics):
     (d / "overrides.yaml").write_text(f"- model={name}\n")
     (d / "metrics.json").write_text(json.dumps({"model": name, "suite": suite, "suite_version": "1",
                                                 "mode": "ll", "n_sequences": 650, **metrics}))
+    write_json(d / "spec.json", MIT_SPEC.to_dict())
     return d
 
 

@@ -4,7 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from helpers import compose
+from helpers import compose, visible_files
 from mitbench.evaluate import run
 
 TOY = ["logger=none"]
@@ -40,3 +40,35 @@ def test_nan_score_names_record_and_keeps_previous_outputs(tmp_path):
     with pytest.raises(ValueError, match="'b'"):
         run(cfg)
     assert (tmp_path / "scores.csv").read_bytes() == before
+
+
+def test_failed_rerun_keeps_results_and_logger_files_byte_identical(tmp_path):
+    from omegaconf import open_dict
+    cfg = _cfg(tmp_path)
+    with open_dict(cfg):
+        cfg.logger = compose(["logger=csv"]).logger
+    run(cfg)
+    before = visible_files(tmp_path)
+    assert {"scores.csv", "metrics.json", "report.md", "csv/metrics.csv", "csv/hparams.yaml"} <= set(before)
+    bad = _cfg(tmp_path, nan_for="GGGG")
+    with open_dict(bad):
+        bad.logger = cfg.logger
+    with pytest.raises(ValueError, match="'b'"):
+        run(bad)
+    assert visible_files(tmp_path) == before
+
+
+def test_second_run_into_a_busy_folder_is_refused(tmp_path):
+    from mitbench.outputs import RunDirBusy, StagedOutput
+    with StagedOutput(tmp_path):
+        with pytest.raises(RunDirBusy, match="another mitbench run"):
+            run(_cfg(tmp_path))
+    assert not (tmp_path / "metrics.json").exists()
+
+
+def test_names_cannot_steer_the_run_folder():
+    from hydra import compose as hydra_compose, initialize_config_dir
+    from helpers import CONF
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+        cfg = hydra_compose("evaluate", overrides=["model.name=../../../x", "suite.name=/etc"], return_hydra_config=True)
+    assert cfg.hydra.run.dir.startswith("outputs/evaluate/_etc/_._.._.._x/")

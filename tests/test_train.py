@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 
-from helpers import compose, shared_path
+from helpers import compose, shared_path, visible_files
 from mitbench.data.training import split_by_group, split_by_hash
 from mitbench.models.biophysical import BiophysicalScorer
 from mitbench.models.components.thermodynamic import ThermodynamicModel
@@ -24,7 +24,7 @@ def test_fit_writes_outputs_and_loadable_checkpoint(tmp_path):
         assert (tmp_path / name).is_file(), name
     assert metrics["train_n"] + metrics["val_n"] + metrics["test_n"] == 300
     assert metrics["n_parameters_component"] == 182 and metrics["max_abs_change_from_init"] > 0
-    state = torch.load(tmp_path / "checkpoints/best.ckpt", weights_only=False)["state_dict"]
+    state = torch.load(tmp_path / "checkpoints/best.ckpt", weights_only=True)["state_dict"]
     assert {k for k in state if not k.startswith(("component.", "head."))} == set()
     fitted = BiophysicalScorer("t", ThermodynamicModel(), mode="score", checkpoint=str(tmp_path / "checkpoints/best.ckpt"))
     handset = BiophysicalScorer("t", ThermodynamicModel(), mode="score")
@@ -67,3 +67,18 @@ def test_urtecho_backgrounds_are_disjoint():
     by = {s: set(table.loc[table["split"] == s, "background"]) for s in ("train", "val", "test")}
     assert by["test"] == {"bg3514590:3514740", "bg991964:992114"} and by["val"] == {"bg1163421:1163571"}
     assert not (by["train"] & by["test"]) and not (by["train"] & by["val"])
+
+
+def test_failed_refit_keeps_the_earlier_fit_and_reports_data_counts(tmp_path):
+    metrics = run(_cfg(tmp_path, ["logger=csv"]))
+    assert (metrics["data_rows_read"], metrics["data_rows_excluded"], metrics["data_rows_used"]) == (300, 0, 300)
+    assert metrics["checkpoint"] == "checkpoints/best.ckpt" and (tmp_path / "csv" / "metrics.csv").is_file()
+    before = visible_files(tmp_path)
+    assert {"fit_metrics.json", "checkpoints/best.ckpt", "csv/metrics.csv", "config.yaml"} <= set(before)
+    with pytest.raises(Exception, match="n must be >= 1"):
+        run(_cfg(tmp_path, ["logger=csv", "data.n=0", "model=pa_pwm"]))
+    assert visible_files(tmp_path) == before
+    from hydra import compose as hydra_compose, initialize_config_dir
+    from helpers import CONF
+    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+        assert hydra_compose("train_baselines", return_hydra_config=True).hydra.output_subdir is None

@@ -1,32 +1,90 @@
-"""Hydra entry points. Configs live in the package (``mitbench/conf``), so an installed wheel runs
-outside a clone; the scripts at the top of the repository (``evaluate.py``, ``train_baselines.py``,
-``train_glm.py``) are thin aliases of these functions.
+"""Command line: ``mitbench evaluate|fit|train-glm|list ...`` (also ``python -m mitbench``), and the
+Hydra entry points behind it. Configs live in the package (``mitbench/conf``), so an installed wheel
+runs outside a clone; ``evaluate.py``, ``train_baselines.py`` and ``train_glm.py`` at the top of the
+repository are aliases.
 
 Each entry point composes its config and calls an importable ``run(cfg)`` that returns the metrics;
-what the function returns is the value Hydra sweepers optimise.
+what the function returns is the value Hydra sweepers optimise. Mistakes a user makes (a required
+value left out, a dataset folder that is not there) end in one paragraph, not a traceback.
 """
 from __future__ import annotations
 
+import sys
+from typing import Any, Callable
+
 import hydra
 from omegaconf import DictConfig
+from omegaconf.errors import MissingMandatoryValue
 
 from mitbench.loggers import quiet_wandb_defaults
+
+USAGE = """usage: mitbench <command> [hydra overrides ...]
+
+commands:
+  evaluate   score a suite with a model (python evaluate.py): mitbench evaluate model=kmer suite=probes
+  fit        fit a biophysical baseline to measured expression (python train_baselines.py)
+  train-glm  pretrain a small DNA language model on a genome (python train_glm.py)
+  list       mitbench list models|suites|datasets
+  --version  print the version
+
+Overrides are Hydra's: key=value, -m for sweeps (mitbench evaluate -m model=pa_pwm,kmer), --help for the
+composed config's groups."""
+
+
+def _missing_value_help(cfg: DictConfig, key: str) -> str:
+    from mitbench.datasets import hint
+
+    group, _, field = key.partition(".")
+    choice = cfg.get(group, {}).get("name", group) if isinstance(cfg.get(group), DictConfig) else group
+    what = {
+        "root": f"the folder of the {choice} dataset. {hint(choice)}",
+        "path": ("a score file (JSON keyed by id or by class, CSV id,score)" if choice == "precomputed" else
+                 "a directory of class_*.json or a FASTA file" if group == "suite" else
+                 "a Hugging Face hub id (org/name, pin it with model.revision=<commit>) or a local folder holding "
+                 "config.json, the weights and the tokenizer files (README 'Weights offline')"),
+    }.get(field, "a value")
+    return (f"mitbench: {group}={choice} needs {key}: {what}\n"
+            f"Example: mitbench evaluate {group}={choice} {key}=/path/to/it")
+
+
+def _run_user_facing(fn: Callable[[DictConfig], Any], cfg: DictConfig) -> Any:
+    """Run, turning a missing required value or a missing dataset folder into one paragraph."""
+    from mitbench.console import configure
+    from mitbench.datasets import DATASETS
+
+    configure(bool(cfg.get("verbose")))
+    try:
+        return fn(cfg)
+    except MissingMandatoryValue as err:
+        raise SystemExit(_missing_value_help(cfg, err.full_key)) from None
+    except FileNotFoundError as err:
+        names = {str(n) for n in (cfg.get("suite", {}) or {}).values()} | {str(n) for n in (cfg.get("data", {}) or {}).values()}
+        known = [d for d in DATASETS if any(d.name in n for n in names)]
+        more = "".join(f"\n{d.name}: it holds {d.files}; get it from {d.source}." for d in known)
+        raise SystemExit(f"mitbench: {err}{more}") from None
 
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="evaluate")
 def evaluate_main(cfg: DictConfig) -> float | None:
-    """``python evaluate.py [model=...] [suite=...] [-m sweeps]``."""
+    """``mitbench evaluate`` / ``python evaluate.py [model=...] [suite=...] [-m sweeps]``; with
+    ``experiment=reproduce_paper`` the reproduction of the paper (:func:`mitbench.reproduce.run`)."""
     from mitbench.evaluate import run, sweep_objective
 
-    return sweep_objective(run(cfg))
+    if cfg.get("reproduce") is not None:
+        from mitbench.reproduce import run as reproduce
+
+        _run_user_facing(reproduce, cfg)
+        return None
+    metrics = _run_user_facing(run, cfg)
+    return sweep_objective(metrics, hydra.utils.instantiate(cfg.suite).spec) if metrics else None
 
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="train_baselines")
 def fit_main(cfg: DictConfig) -> float | None:
-    """``python train_baselines.py [model=...] [data=...] [-m sweeps]``: validation Pearson r."""
+    """``mitbench fit`` / ``python train_baselines.py [model=...] [data=...] [-m sweeps]``: validation Pearson r."""
     from mitbench.train import run
 
-    value = run(cfg).get("val_pearson")
+    value = _run_user_facing(run, cfg).get("val_pearson")
     return float(value) if isinstance(value, (int, float)) else None
 
 
@@ -55,3 +113,29 @@ def main_fit() -> None:
 def main_train_glm() -> None:
     quiet_wandb_defaults()
     train_glm_main()
+
+
+COMMANDS: dict[str, Callable[[], None]] = {"evaluate": main_evaluate, "fit": main_fit, "train-glm": main_train_glm}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``mitbench <command> ...``: dispatch to the entry point, which reads the rest of the arguments."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return
+    if argv[0] == "--version":
+        import mitbench
+
+        print(f"mitbench {mitbench.__version__}")
+        return
+    command, rest = argv[0], argv[1:]
+    if command == "list":
+        from mitbench.listing import main as list_main
+
+        list_main(rest)
+        return
+    if command not in COMMANDS:
+        raise SystemExit(f"mitbench: unknown command {command!r}\n\n{USAGE}")
+    sys.argv = [f"mitbench {command}", *rest]
+    COMMANDS[command]()

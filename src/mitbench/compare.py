@@ -1,12 +1,15 @@
 """Compare runs: one row per run from each run's ``metrics.json``, with BH-FDR-adjusted p-values.
 
+Which columns a comparison has comes from each run's metric spec (``spec.json``, written by
+``evaluate`` from the suite's :class:`~mitbench.suites.spec.MetricSpec`): every headline metric
+with its interval and p-value, and a Benjamini–Hochberg-adjusted p-value (``<key>_p_fdr``,
+``scipy.stats.false_discovery_control``) for each metric the spec lists as ``tested``. The BH
+family is the runs of one suite (same ``suite`` and ``suite_version``), one family per tested
+metric; runs of different suites test different hypotheses and are never pooled.
+
 Usable directly (:func:`compare_runs`, :func:`write_comparison`) or as a Hydra callback
 (:class:`CompareCallback`, registered under ``hydra.callbacks`` in ``conf/evaluate.yaml``) that
 writes ``<sweep dir>/comparison.csv`` and ``comparison.md`` when a ``-m`` sweep ends.
-
-Multiple testing: Benjamini–Hochberg (``scipy.stats.false_discovery_control``) over the runs
-of one suite (same ``suite`` and ``suite_version``), separately for CSS and for SCR p-values.
-Runs of different suites test different hypotheses and are not pooled into one family.
 """
 from __future__ import annotations
 
@@ -15,58 +18,101 @@ import logging
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
+import pandas as pd
 from hydra.experimental.callback import Callback
+
+from mitbench.metrics.stats import bh_adjust
+from mitbench.outputs import SPEC_FILE
+from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table
+from mitbench.suites.spec import TIE_RULE, Metric
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ["run", "overrides", "model", "mode", "suite", "suite_version", "n_sequences",
-           "css", "css_ci_low", "css_ci_high", "css_pvalue", "css_p_fdr",
-           "scr", "scr_ci_low", "scr_ci_high", "scr_pvalue", "scr_p_fdr",
-           "mes_natural", "mes_synthetic", "cir", "cm"]
+BASE = ["run", "overrides", "model", "mode", "suite", "suite_version", "n_sequences", "verdict"]
+REFERENCES = ("composition", "kmer")
 
 
-def compare_runs(dirs: Iterable[str | Path]):
+def read_spec(run_dir: Path) -> tuple[list[Metric], list[str]]:
+    """Headline metrics and tested keys of a run (its ``spec.json``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the run has no ``spec.json`` (not written by ``evaluate``).
+    """
+    path = run_dir / SPEC_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"run {run_dir}: no {SPEC_FILE} (was it written by mitbench evaluate?)")
+    spec = json.loads(path.read_text())
+    return [Metric.from_config(m) for m in spec.get("headline", [])], list(spec.get("tested", []))
+
+
+def _columns(metric: Metric, tested: bool) -> list[str]:
+    cols = [metric.key] + (list(metric.ci) if metric.ci else []) + ([metric.pvalue] if metric.pvalue else [])
+    return cols + ([f"{metric.key}_p_fdr"] if tested else [])
+
+
+def _context_columns(metric: Metric, present: set[str]) -> list[str]:
+    """The random-init null and the composition references of a metric, where any run has them."""
+    cols = [f"{metric.key}_null_mean", f"{metric.key}_null_sd", f"{metric.key}_null_p",
+            *[f"ref_{r}_{metric.key}" for r in REFERENCES]]
+    return [c for c in cols if c in present]
+
+
+def compare_runs(dirs: Iterable[str | Path]) -> pd.DataFrame:
     """Comparison table of finished runs.
 
     Parameters
     ----------
     dirs : iterable of path
-        Run output directories, each holding ``metrics.json`` (as written by
+        Run output directories, each holding ``metrics.json`` and ``spec.json`` (as written by
         :func:`mitbench.evaluate.run`).
 
     Returns
     -------
     pandas.DataFrame
-        One row per run in the given order, columns :data:`COLUMNS` (metrics a suite does not
-        define are NaN). ``css_p_fdr``/``scr_p_fdr`` are BH-adjusted within each suite.
+        One row per run in the given order; columns :data:`BASE` then, for every headline metric
+        of the runs' specs (first seen first), its value, interval bounds, p-value and (for tested
+        metrics) ``<key>_p_fdr``. A metric a run's suite does not define is NaN.
+        ``table.attrs["headline"]`` (list of Metric) and ``table.attrs["tested"]`` ({key: bool})
+        carry the spec the columns came from.
 
     Raises
     ------
     FileNotFoundError
-        If a directory has no ``metrics.json``.
+        If a directory has no ``metrics.json`` or ``spec.json``.
     """
-    import numpy as np
-    import pandas as pd
-
-    from mitbench.metrics.stats import bh_adjust
-
-    rows = []
+    rows, headline, tested = [], {}, {}
     for d in map(Path, dirs):
         path = d / "metrics.json"
         if not path.is_file():
             raise FileNotFoundError(f"run {d}: no metrics.json (did the run fail?)")
         metrics: dict[str, Any] = json.loads(path.read_text())
-        row = {c: metrics.get(c) for c in COLUMNS}
-        row["run"], row["overrides"] = d.name, _overrides(d)
-        rows.append(row)
-    table = pd.DataFrame(rows, columns=COLUMNS)
-    numeric = [c for c in COLUMNS if c not in ("run", "overrides", "model", "mode", "suite", "suite_version")]
+        metrics_spec, tested_keys = read_spec(d)
+        for m in metrics_spec:
+            headline.setdefault(m.key, m)
+            tested[m.key] = tested.get(m.key, False) or m.key in tested_keys
+        rows.append((d, metrics, set(tested_keys)))
+    present = {k for _, metrics, _ in rows for k in metrics}
+    metric_cols = [c for key, m in headline.items() for c in _columns(m, tested[key]) + _context_columns(m, present)]
+    table = pd.DataFrame([{**{c: metrics.get(c) for c in BASE + metric_cols},
+                           "run": d.name, "overrides": _overrides(d)} for d, metrics, _ in rows],
+                         columns=BASE + metric_cols)
+    numeric = ["n_sequences"] + [c for c in metric_cols if not c.endswith("_p_fdr")]
+    table["verdict"] = table["verdict"].fillna("")
     table[numeric] = table[numeric].apply(pd.to_numeric, errors="coerce").astype(float)
-    for _, idx in table.groupby(["suite", "suite_version"], dropna=False, sort=False).groups.items():
-        for p in ("css", "scr"):
-            table.loc[idx, f"{p}_p_fdr"] = bh_adjust(table.loc[idx, f"{p}_pvalue"].to_numpy(float))
+    for key, m in headline.items():
+        if not tested[key]:
+            continue
+        table[f"{key}_p_fdr"] = np.nan
+        for _, idx in table.groupby(["suite", "suite_version"], dropna=False, sort=False).groups.items():
+            member = [i for i in idx if key in rows[i][2]]
+            table.loc[member, f"{key}_p_fdr"] = bh_adjust(table.loc[member, m.pvalue].to_numpy(float))
     table["n_sequences"] = table["n_sequences"].astype("Int64")
-    return table.replace({np.inf: np.nan, -np.inf: np.nan})
+    table = table.replace({np.inf: np.nan, -np.inf: np.nan})
+    table.attrs["headline"], table.attrs["tested"] = list(headline.values()), tested
+    return table
 
 
 def _overrides(run_dir: Path) -> str:
@@ -79,30 +125,79 @@ def _overrides(run_dir: Path) -> str:
     return " ".join(str(o) for o in OmegaConf.load(path))
 
 
-def comparison_markdown(table) -> str:
-    """Markdown version of a :func:`compare_runs` table (CIs as ``[low, high]``)."""
-    from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table
-
-    header = ["run", "overrides", "model", "suite", "CSS", "CSS 95% CI", "CSS p", "CSS p (BH)", "SCR", "SCR 95% CI",
-              "SCR p", "SCR p (BH)", "MES nat", "MES syn", "CIR", "CM"]
-    rows = [[str(r.run), f"`{r.overrides}`" if r.overrides else "", str(r.model), f"{r.suite} v{r.suite_version}", fmt(r.css),
-             fmt_ci(r.css_ci_low, r.css_ci_high), fmt_p(r.css_pvalue), fmt_p(r.css_p_fdr), fmt(r.scr),
-             fmt_ci(r.scr_ci_low, r.scr_ci_high), fmt_p(r.scr_pvalue), fmt_p(r.scr_p_fdr),
-             fmt(r.mes_natural), fmt(r.mes_synthetic), fmt(r.cir), fmt(r.cm)]
-            for r in table.itertuples(index=False)]
-    note = ("\np: exact one-sided binomial test (P(E wins) > 0.5); BH: Benjamini–Hochberg over the runs "
-            "of the same suite. CIs: percentile bootstrap.\n")
+def comparison_markdown(table: pd.DataFrame) -> str:
+    """Markdown version of a :func:`compare_runs` table (intervals as ``[low, high]``)."""
+    headline, tested = table.attrs["headline"], table.attrs["tested"]
+    header = ["run", "overrides", "model", "suite"]
+    for m in headline:
+        header += [m.label] + ([f"{m.label} 95% CI"] if m.ci else []) + ([f"{m.label} p"] if m.pvalue else [])
+        header += [f"{m.label} p (BH)"] if tested[m.key] else []
+    header.append("verdict")
+    rows = []
+    for r in table.to_dict("records"):
+        row = [str(r["run"]), f"`{r['overrides']}`" if r["overrides"] else "", str(r["model"]),
+               f"{r['suite']} v{r['suite_version']}"]
+        for m in headline:
+            row.append(fmt(r[m.key]))
+            row += [fmt_ci(r[m.ci[0]], r[m.ci[1]])] if m.ci else []
+            row += [fmt_p(r[m.pvalue])] if m.pvalue else []
+            row += [fmt_p(r[f"{m.key}_p_fdr"])] if tested[m.key] else []
+        rows.append(row + [str(r["verdict"] or "")])
+    note = (f"\np: each metric's own one-sided test (see a run's report.md); BH: Benjamini–Hochberg over the "
+            f"runs of the same suite and version, per tested metric. {TIE_RULE}\n")
     return "# mitbench comparison\n\n" + markdown_table(header, rows) + note
 
 
-def write_comparison(table, outdir: str | Path, stem: str = "comparison") -> tuple[Path, Path]:
-    """Write ``<stem>.csv`` and ``<stem>.md`` into ``outdir``; return their paths."""
+def write_comparison(table: pd.DataFrame, outdir: str | Path, stem: str = "comparison") -> tuple[Path, Path]:
+    """Write ``<stem>.csv`` and ``<stem>.md`` of a :func:`compare_runs` table into ``outdir``."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     csv_path, md_path = outdir / f"{stem}.csv", outdir / f"{stem}.md"
     table.to_csv(csv_path, index=False, float_format="%.10g", lineterminator="\n")
     md_path.write_text(comparison_markdown(table))
+    comparison_figure(table, outdir / f"{stem}.png")
     return csv_path, md_path
+
+
+def comparison_figure(table: pd.DataFrame, path: Path) -> Path | None:
+    """One panel per tested headline metric (at most four): each run's value with its interval, the
+    random-init null (mean ± sd, grey) and the composition references (markers). PNG and SVG."""
+    from mitbench.report.common import pyplot, save_figure
+
+    metrics = [m for m in table.attrs["headline"] if table.attrs["tested"].get(m.key)][:4] or table.attrs["headline"][:2]
+    metrics = [m for m in metrics if table[m.key].notna().any()]
+    if not metrics:
+        return None
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 0.45 * len(table) + 1.6), squeeze=False,
+                             sharey=True)
+    y = np.arange(len(table))
+    labels = [f"{r.model} ({r.verdict})" if r.verdict else str(r.model) for r in table.itertuples()]
+    for ax, m in zip(axes[0], metrics):
+        v = table[m.key].to_numpy(float)
+        if m.ci:
+            lo, hi = table[m.ci[0]].to_numpy(float), table[m.ci[1]].to_numpy(float)
+            ax.errorbar(v, y, xerr=[np.nan_to_num(v - lo), np.nan_to_num(hi - v)], fmt="o", color="tab:red",
+                        capsize=2, label="model (95% CI)")
+        else:
+            ax.plot(v, y, "o", color="tab:red", label="model")
+        if f"{m.key}_null_mean" in table:
+            mu, sd = table[f"{m.key}_null_mean"].to_numpy(float), table[f"{m.key}_null_sd"].to_numpy(float)
+            ok = np.isfinite(mu)
+            ax.errorbar(mu[ok], y[ok] + 0.2, xerr=np.nan_to_num(sd[ok]), fmt="s", color="0.55", ms=4, capsize=2,
+                        label="random-init null (mean ± sd)")
+        for r, marker in zip(REFERENCES, ("^", "v")):
+            if f"ref_{r}_{m.key}" in table:
+                ax.plot(table[f"ref_{r}_{m.key}"].to_numpy(float), y - 0.2, marker, color="tab:blue", ms=4,
+                        ls="none", label=r)
+        if m.chance is not None:
+            ax.axvline(m.chance, color="k", lw=0.6, ls=":", label="chance")
+        ax.set_title(m.label + ("" if m.higher_is_better is not False else " (lower is better)"), fontsize=9)
+        ax.tick_params(labelsize=7)
+    axes[0][0].set_yticks(y, labels, fontsize=7)
+    axes[0][0].invert_yaxis()
+    axes[0][-1].legend(fontsize=6, loc="best")
+    return save_figure(fig, path)
 
 
 def finished_runs(sweep_dir: str | Path) -> list[Path]:

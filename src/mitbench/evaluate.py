@@ -1,95 +1,162 @@
 """``evaluate``: score one suite with one model through ``Trainer.predict`` and write the outputs.
 
-Outputs (into ``cfg.paths.output_dir``, all-or-nothing, see :mod:`mitbench.outputs`):
-``scores.csv`` (id, class, sequence, score), ``metrics.json`` (flat keys), ``report.md`` and PNG
-figures. Returns the metrics dict on rank 0 and ``{}`` on other ranks.
+Outputs (into ``cfg.paths.output_dir``, published all at once, see :mod:`mitbench.outputs`):
+``scores.csv`` (id, class, sequence, score), ``metrics.json`` (flat keys), ``spec.json`` (the
+suite's metric spec, read by sweep comparisons), ``report.md`` and PNG figures. Returns the
+metrics dict on rank 0 and ``{}`` on other ranks.
 """
 from __future__ import annotations
 
 import logging
-import os
-import shutil
+import sys
 import time
+import types
 from pathlib import Path
 from typing import Any
 
 import hydra
 import lightning as L
-import torch
 from omegaconf import DictConfig, OmegaConf
 
-from mitbench.data.records import records_to_frame
-from mitbench.models.writer import ScoreWriter, merge_shards
-from mitbench.loggers import log_run
-from mitbench.outputs import StagedOutput, write_json
+from mitbench.console import SequenceProgressBar, summary
+from mitbench.engine import Engine
+from mitbench.loggers import build_loggers, log_run
+from mitbench.metrics.calibration import calibrate
+from mitbench.models.writer import ScoreWriter
+from mitbench.outputs import SPEC_FILE, StagedOutput, write_json, write_scores
+from mitbench.suites.spec import TIE_RULE, MetricSpec
 
 log = logging.getLogger(__name__)
 
 
-def _is_launcher_process() -> bool:
-    """True in the process that starts a run (before DDP spawns rank>0 copies of it)."""
-    return os.environ.get("LOCAL_RANK", "0") == "0" and os.environ.get("NODE_RANK", "0") == "0"
-
-
-def build_loggers(cfg: DictConfig) -> list:
-    return [hydra.utils.instantiate(node) for node in (cfg.get("logger") or {}).values() if node]
-
-
 def run(cfg: DictConfig) -> dict[str, Any]:
-    """Compose suite, model, datamodule and trainer from ``cfg``; predict; write outputs."""
-    t0 = time.perf_counter()
+    """Compose suite, model, datamodule and trainer from ``cfg``; score the model, its composition
+    references and (with ``calibration=random_init``) its random-initialised null; write outputs.
+
+    Everything the run writes (results, config, logger files, score shards) goes into its private
+    version folder, published on success in one rename (:class:`mitbench.outputs.StagedOutput`);
+    a second run into the same folder stops at once (:class:`mitbench.outputs.RunDirBusy`).
+    """
     out_dir = Path(cfg.paths.output_dir)
+    with StagedOutput(out_dir) as stage:
+        metrics = _run(cfg, stage.path)
+    if metrics:
+        log.info("outputs written to %s", out_dir)
+    return metrics
+
+
+def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
+    t0 = time.perf_counter()
     L.seed_everything(cfg.seed, workers=True, verbose=False)
+    alpha = float(cfg.get("alpha", 0.05))
 
     suite = hydra.utils.instantiate(cfg.suite)
     records = suite.records()
+    limit = cfg.get("limit")
+    if limit:
+        records = stratified_subset(records, int(limit))
+    _refuse_partial_prediction(cfg)
     model = hydra.utils.instantiate(cfg.model)
+    if suite.score_only and model.mode != "precomputed":
+        raise ValueError(f"suite {suite.name!r} replays scores from a file (its records have no sequences): "
+                         f"score it with model=precomputed model.path=<that file>, not {model.name!r}")
     model.check_records(records)  # before any scoring: a bad record fails fast, nothing written
-    datamodule = hydra.utils.instantiate(cfg.datamodule, records=records)
+    calibration = hydra.utils.instantiate(cfg.calibration) if cfg.get("calibration") else None
+    if calibration is not None:
+        calibration.check_level(alpha)
+    # records go in after instantiation: Hydra would deep-copy them into an OmegaConf node
+    datamodule = hydra.utils.instantiate(cfg.datamodule, _partial_=True)(records=records)
+    writer = ScoreWriter(stage_dir / ".shards")
+    # loggers are built with the results (below): a run that fails never starts a W&B run
+    bars = [SequenceProgressBar()] if cfg.trainer.get("enable_progress_bar", True) else []
+    trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[writer, *bars], logger=False)
+    engine = Engine(trainer, writer, datamodule, records, stage_dir / ".shards")
 
-    shard_dir = out_dir / ".shards"
-    if _is_launcher_process():
-        shutil.rmtree(shard_dir, ignore_errors=True)  # stale shards of a crashed run never merge
-    writer = ScoreWriter(shard_dir)
-    loggers = build_loggers(cfg)
-    trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[writer], logger=loggers or False)
-    trainer.predict(model, datamodule=datamodule, return_predictions=False)
-    # sequences computed (not served from the score cache), summed over ranks; collective: all ranks call it
-    n_scored = int(trainer.strategy.reduce(
-        torch.tensor(float(model.n_scored), device=trainer.strategy.root_device), reduce_op="sum").item())
-    trainer.strategy.barrier()
-    if not trainer.is_global_zero:
+    main = engine.score(model, "model")
+    refs, skipped = {}, []
+    for name, node in (cfg.get("references") or {}).items():
+        if suite.score_only:  # no sequences to score
+            skipped.append(f"{name}: the suite's records are score-only (no sequences)")
+            continue
+        ref = hydra.utils.instantiate(node)
+        try:
+            ref.check_records(records)
+        except ValueError as err:  # e.g. a 6-mer model on shorter records: report it, do not fail the run
+            skipped.append(f"{name}: {err}")
+            continue
+        refs[name] = None if ref.name == model.name else engine.score(ref, f"ref_{name}")
+    has_null = calibration is not None and calibration.supports(model)
+    nulls = [engine.score(copy, f"null{k}") for k, copy in enumerate(calibration.copies(model))] if has_null else []
+    engine.close()
+    if main is None:  # rank > 0 under DDP
         return {}
-    log.info("scored %d of %d sequences; %d served from the score cache", n_scored, len(records),
-             len(records) - n_scored)
 
-    scores, mode = merge_shards(shard_dir)
-    shutil.rmtree(shard_dir, ignore_errors=True)
-    missing = [r.id for r in records if r.id not in scores]
-    if missing:
-        raise RuntimeError(f"no score for record {missing[0]!r} ({len(missing)} missing)")
-    table = records_to_frame(records)
-    table["score"] = [scores[r.id] for r in records]
-
+    table = main.table
     metrics: dict[str, Any] = {
-        "model": model.name, "mode": mode, "suite": suite.name, "suite_version": suite.version,
-        "n_sequences": len(records), "seed": int(cfg.seed), "n_scored": n_scored,
+        "model": model.name, "checkpoint": model.checkpoint_label(), "mode": main.mode, "suite": suite.name, "suite_version": suite.version,
+        "n_sequences": len(records), "seed": int(cfg.seed), "n_scored": main.n_scored,
     }
+    if limit:
+        metrics.update({"smoke": True, "limit": int(limit)})
     metrics.update(suite.summarize(table))
+    spec = suite.spec
+    for name, ref in refs.items():
+        ref_metrics = metrics if ref is None else suite.summarize_null(ref.table)
+        metrics.update({f"ref_{name}_{m.key}": ref_metrics.get(m.key) for m in spec.calibrated_metrics()})
+    if skipped:
+        metrics["references_skipped"] = skipped
+    metrics["calibration"] = _calibration_note(cfg, calibration, model)
+    if has_null:
+        metrics.update(calibrate(metrics, [suite.summarize_null(n.table) for n in nulls], spec.calibrated_metrics()))
+    metrics.update(suite.verdict(metrics, alpha, has_null))
     metrics["wall_time_s"] = round(time.perf_counter() - t0, 3)
 
-    with StagedOutput(out_dir) as stage:
-        table[["id", "class", "sequence", "score"]].to_csv(stage.path / "scores.csv", index=False,
-                                                          float_format="%.10g")
-        write_json(stage.path / "metrics.json", metrics)
-        write_run_config(cfg, stage.path)
-        figures = suite.figures(table, metrics, stage.path)
-        (stage.path / "report.md").write_text(_report(suite, model, table, metrics, figures, stage.path))
-
-    log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics)
-    print(format_metrics(metrics))
-    log.info("outputs written to %s", out_dir)
+    write_scores(table, stage_dir)
+    write_json(stage_dir / "metrics.json", metrics)
+    write_json(stage_dir / SPEC_FILE, spec.to_dict())
+    write_run_config(cfg, stage_dir)
+    figures = suite.figures(table, metrics, stage_dir)
+    (stage_dir / "report.md").write_text(_report(suite, model, table, metrics, figures, stage_dir))
+    log_run(build_loggers(cfg, stage_dir), OmegaConf.to_container(cfg, resolve=False), metrics,
+            figures=figures, table=table)
+    log.info("metrics:\n%s", format_metrics(metrics))
+    if cfg.get("verbose"):
+        print(format_metrics(metrics))
+    print(summary(metrics, spec.headline, Path(cfg.paths.output_dir)))
     return metrics
+
+
+def stratified_subset(records: list, limit: int) -> list:
+    """At most ``limit`` records, taken round-robin over the labels (classes or probe conditions) in
+    record order, so a smoke run sees every class and the first groups of each (pairs stay matched)."""
+    if limit < 1:
+        raise ValueError(f"limit must be >= 1, got {limit}")
+    by_label: dict[str, list] = {}
+    for r in records:
+        by_label.setdefault(r.label, []).append(r)
+    chosen: set[str] = set()
+    for i in range(max(len(v) for v in by_label.values())):
+        for recs in by_label.values():
+            if i < len(recs) and len(chosen) < limit:
+                chosen.add(recs[i].id)
+    return [r for r in records if r.id in chosen]
+
+
+def _refuse_partial_prediction(cfg: DictConfig) -> None:
+    """``trainer.limit_predict_batches`` would leave records unscored; the suite-aware ``limit=N`` is the smoke run."""
+    value = (cfg.get("trainer") or {}).get("limit_predict_batches")
+    # Lightning reads an int as a number of batches and a float as a fraction: only None / 1.0 score everything
+    if value is not None and not (isinstance(value, float) and value >= 1.0):
+        raise ValueError(f"trainer.limit_predict_batches={value} would score only part of the suite; for a smoke run "
+                         "use limit=N (N records, stratified by class or condition), e.g. python evaluate.py limit=40")
+
+
+def _calibration_note(cfg: DictConfig, calibration, model) -> str:
+    if calibration is None:
+        return "none (calibration=none)"
+    if not calibration.supports(model):
+        return "none: the model has no architecture to re-initialise (a baseline or precomputed scores)"
+    return f"random_init (n_null={calibration.n_null}, seeds {calibration.seed}..{calibration.seed + calibration.n_null - 1})"
 
 
 def write_run_config(cfg: DictConfig, outdir: Path) -> None:
@@ -107,18 +174,20 @@ def write_run_config(cfg: DictConfig, outdir: Path) -> None:
 
 
 def _report(suite, model, table, metrics, figures, stage_dir: Path) -> str:
-    head = (f"# mitbench report: {model.name} on {suite.name} (v{suite.version})\n\n"
-            f"Scoring mode: `{metrics['mode']}`; {metrics['n_sequences']} sequences; "
-            f"seed {metrics['seed']}.\n\n")
+    head = (f"# mitbench report: {metrics.get('checkpoint', model.name)} on {suite.name} (v{suite.version})\n\n"
+            + (f"**SMOKE RUN: only {metrics['n_sequences']} records (limit={metrics['limit']}); not a benchmark "
+               "result.**\n\n" if metrics.get("smoke") else "")
+            + f"Scoring mode: `{metrics['mode']}`; {metrics['n_sequences']} sequences; "
+            f"seed {metrics['seed']}. {TIE_RULE}\n\n")
     body = suite.report(table, metrics)
     figs = "".join(f"\n![{p.stem}]({p.relative_to(stage_dir).as_posix()})\n" for p in figures)
     return head + body + ("\n## Figures\n" + figs if figs else "")
 
 
-def sweep_objective(metrics: dict[str, Any]) -> float | None:
-    """The value a Hydra sweeper optimises: CSS where the suite defines it."""
-    value = metrics.get("css")
-    return float(value) if isinstance(value, (int, float)) else None
+def sweep_objective(metrics: dict[str, Any], spec: MetricSpec) -> float | None:
+    """The value a Hydra sweeper optimises: the spec's ``objective`` metric (None if it has none)."""
+    value = metrics.get(spec.objective) if spec.objective else None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def format_metrics(metrics: dict[str, Any]) -> str:
@@ -128,3 +197,16 @@ def format_metrics(metrics: dict[str, Any]) -> str:
     for k, v in metrics.items():
         lines.append(f"{k:<{width}}  {v:.4g}" if isinstance(v, float) else f"{k:<{width}}  {v}")
     return "\n".join(lines)
+
+
+class _CallableModule(types.ModuleType):
+    """``mitbench.evaluate`` is both this module (``mitbench.evaluate.run(cfg)``, what the entry point
+    calls) and the Python API function (``mitbench.evaluate(model=..., suite=...)``)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from mitbench.api import evaluate
+
+        return evaluate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

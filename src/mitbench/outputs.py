@@ -1,45 +1,252 @@
-"""Write a run's outputs all-or-nothing: files are staged, then moved into place together.
+"""Run folders whose results change all at once, or not at all.
 
-A run that fails (bad input, a model error, Ctrl-C) leaves an existing output directory exactly
-as it was; the staging folder is removed.
+Layout of a run folder (``cfg.paths.output_dir``)::
+
+    .lock                        one writer at a time (fcntl; the holder's pid inside)
+    .versions/<id>/              one complete result set per run: scores.csv, metrics.json, ...,
+                                 the CSV/W&B logger files and the run's config
+    current -> .versions/<id>    the published set
+    previous -> .versions/<id>   the set it replaced (kept until the next publish)
+    scores.csv -> current/scores.csv, metrics.json -> current/metrics.json, ...   what users open
+
+A run writes everything into a new ``.versions/<id>`` and publishes it by replacing the ``current``
+link in one ``rename`` (atomic on POSIX file systems): every user-visible path switches to the
+new set at the same instant. A run that fails or is killed never reaches the rename, so the
+published set (logger files included) stays byte-identical; its unpublished folder is removed
+on exit, or by the next run into the folder (named in a warning) after a ``kill -9``.
+Hydra's job log (``<job>.log``) is not a result: it is Hydra's append-only log of every attempt.
 """
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
+import logging
 import math
 import os
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
+
+SPEC_FILE = "spec.json"  # a run's metric spec (mitbench.suites.spec.MetricSpec.to_dict()), beside metrics.json
+LOCK, VERSIONS, CURRENT, PREVIOUS, KEPT = ".lock", ".versions", "current", "previous", ".kept"
+PRIVATE = (".shards",)  # working state of a run inside its version folder, never published
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.+=-]")
+
+
+class RunDirBusy(RuntimeError):
+    """Another process holds the run folder's lock."""
+
+
+def safe_name(value: Any) -> str:
+    """A config value made safe as one path component: characters other than letters, digits and
+    ``_ . + = -`` become ``_`` and a leading dot becomes ``_`` (so ``../../x`` -> ``_._.._x``).
+    Used by the ``${safe_name:...}`` resolver in the run-folder patterns of the configs."""
+    text = _UNSAFE.sub("_", str(value))
+    return "_" + text[1:] if text.startswith(".") else (text or "_")
+
+
+def is_launcher_process() -> bool:
+    """True in the process that starts a run (not a DDP rank > 0, whether Lightning or SLURM spawned it)."""
+    return all(os.environ.get(k, "0") == "0" for k in ("LOCAL_RANK", "NODE_RANK", "RANK", "SLURM_PROCID"))
 
 
 class StagedOutput:
     """Context manager: ``with StagedOutput(out_dir) as stage: write into stage.path``.
 
-    On normal exit every file under ``stage.path`` replaces its namesake in ``out_dir``
-    (``os.replace``, atomic per file); on an exception nothing in ``out_dir`` changes.
+    ``stage.path`` is a new, private ``out_dir/.versions/<id>`` (held under the folder's lock from
+    entry to exit); on normal exit it is published (see the module docstring), on an exception
+    it is removed and ``out_dir`` is unchanged. In a DDP rank > 0 ``stage.path`` is a scratch
+    folder outside ``out_dir`` that is never published (rank 0 writes the results).
+
+    Raises
+    ------
+    RunDirBusy
+        On entry, if another run is writing into ``out_dir`` (the message names its pid).
     """
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out_dir = Path(out_dir)
         self.path: Path | None = None
+        self._lock_fd: int | None = None
+        self._published = False
 
     def __enter__(self) -> "StagedOutput":
+        if not is_launcher_process():
+            self.path = Path(tempfile.mkdtemp(prefix="mitbench-rank-"))
+            return self
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out_dir))
+        self._lock_fd = _lock(self.out_dir / LOCK)
+        try:
+            _remove_unpublished(self.out_dir)
+            versions = self.out_dir / VERSIONS
+            versions.mkdir(exist_ok=True)
+            stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+            self.path = Path(tempfile.mkdtemp(prefix=f"{stamp}-{os.getpid()}-", dir=versions))
+            os.chmod(self.path, 0o777 & ~_umask())  # mkdtemp makes it private (0700); results follow the umask
+        except BaseException:
+            self._unlock()
+            raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self.path is not None
         try:
-            if exc_type is None:
-                for src in sorted(p for p in self.path.rglob("*") if p.is_file()):
-                    dst = self.out_dir / src.relative_to(self.path)
-                    dst.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(src, dst)
+            if exc_type is None and self._lock_fd is not None:
+                publish(self.out_dir, self.path)
+                self._published = True
         finally:
-            shutil.rmtree(self.path, ignore_errors=True)
+            if not self._published:
+                shutil.rmtree(self.path, ignore_errors=True)
+            self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _lock(path: Path) -> int | None:
+    """Take the exclusive lock on ``path``; the descriptor, or None where the file system has none."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "unknown pid"
+        os.close(fd)
+        raise RunDirBusy(f"{path.parent}: another mitbench run ({holder}) is writing into this folder; "
+                         "wait for it to finish or choose another output folder (hydra.run.dir=...)") from None
+    except OSError as err:
+        if err.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+            os.close(fd)
+            raise
+        log.warning("%s: the file system has no locks (%s); concurrent runs into this folder are not "
+                    "serialised", path.parent, err.strerror)
+        return fd
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
+    return fd
+
+
+def _target(link: Path) -> str | None:
+    return os.readlink(link) if link.is_symlink() else None
+
+
+def _link(path: Path, target: str) -> None:
+    """Point the symlink ``path`` at ``target`` in one rename (no-op if it already does)."""
+    if _target(path) == target:
+        return
+    tmp = path.parent / f".link-{os.getpid()}-{path.name}"
+    if tmp.is_symlink():
+        tmp.unlink()
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+
+
+def published_versions(out_dir: Path) -> set[str]:
+    """Names of the version folders that ``current`` and ``previous`` point at."""
+    names = {_target(out_dir / link) for link in (CURRENT, PREVIOUS)}
+    return {Path(t).name for t in names if t}
+
+
+def _remove_unpublished(out_dir: Path) -> None:
+    """Remove what killed or failed runs left (caller holds the lock), naming each in a warning."""
+    keep = published_versions(out_dir)
+    versions = out_dir / VERSIONS
+    leftovers = [p for p in versions.iterdir() if p.name not in keep] if versions.is_dir() else []
+    # the folders of the earlier, per-file staging (mitbench < 0.2)
+    leftovers += [p for p in out_dir.glob(".staging-*")] + [p for p in (out_dir / ".shards",) if p.exists()]
+    leftovers += [p for p in out_dir.glob(".link-*") if p.is_symlink()]
+    for p in leftovers:
+        log.warning("%s: removing %s, left unpublished by a killed or failed run", out_dir, p.name)
+        if p.is_symlink() or not p.is_dir():
+            p.unlink()
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def publish(out_dir: Path, version: Path) -> None:
+    """Make ``version`` (a folder in ``out_dir/.versions``) the published set (caller holds the lock).
+
+    Order (a kill between any two steps leaves either the old set or the new one, never a mix):
+    1. real files or folders in the way of a link move aside: results written before versioning
+       become ``.versions/legacy-<time>`` (made ``current`` first, so they stay visible); anything
+       else (put there by hand) moves to ``.kept/<time>/`` and is never deleted;
+    2. a link ``<name> -> current/<name>`` for each entry of ``version`` (new names dangle until 3);
+    3. ``previous`` -> the old set, then ``current`` -> ``version`` (the one atomic switch);
+    4. unreferenced versions and links to names the new set lacks are removed.
+    """
+    for name in PRIVATE:
+        shutil.rmtree(version / name, ignore_errors=True)
+    names = sorted(p.name for p in version.iterdir())
+    reserved = sorted(set(names) & {LOCK, VERSIONS, CURRENT, PREVIOUS, KEPT})
+    if reserved:
+        raise ValueError(f"{version}: the names {reserved} are reserved for the run folder's own links")
+    _fsync_tree(version)
+    _adopt_in_the_way(out_dir, names)
+    for name in names:
+        _link(out_dir / name, f"{CURRENT}/{name}")
+    old = _target(out_dir / CURRENT)
+    if old is not None:
+        _link(out_dir / PREVIOUS, old)
+    _link(out_dir / CURRENT, f"{VERSIONS}/{version.name}")
+    _fsync(out_dir)
+    keep = published_versions(out_dir)
+    for p in (out_dir / VERSIONS).iterdir():
+        if p.name not in keep:
+            shutil.rmtree(p, ignore_errors=True)
+    for p in out_dir.iterdir():
+        target = _target(p)
+        if target and target.startswith(f"{CURRENT}/") and not p.exists():
+            p.unlink()  # a name of an earlier set that the new one does not have
+
+
+def _adopt_in_the_way(out_dir: Path, names: list[str]) -> None:
+    """Move real files or folders that stand where a link must go (see :func:`publish`, step 1)."""
+    in_the_way = [n for n in names if (out_dir / n).exists() and not (out_dir / n).is_symlink()]
+    if not in_the_way:
+        return
+    stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}"
+    if _target(out_dir / CURRENT) is None:  # results of a run before versioning: they become a version
+        legacy = out_dir / VERSIONS / f"legacy-{stamp}"
+        legacy.mkdir()
+        _link(out_dir / CURRENT, f"{VERSIONS}/{legacy.name}")
+        for name in in_the_way:
+            os.rename(out_dir / name, legacy / name)
+            _link(out_dir / name, f"{CURRENT}/{name}")
+        return
+    kept = out_dir / KEPT / stamp  # put there by hand: set aside, never deleted
+    kept.mkdir(parents=True)
+    log.warning("%s: moving %s (not part of a published set) to %s", out_dir, ", ".join(in_the_way),
+                kept.relative_to(out_dir))
+    for name in in_the_way:
+        os.rename(out_dir / name, kept / name)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    """Flush a version's files and folders to disk before it is published (power-loss safety)."""
+    for path in [*sorted(root.rglob("*"), reverse=True), root]:
+        if not path.is_symlink() and (path.is_file() or path.is_dir()):
+            _fsync(path)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -57,3 +264,23 @@ def to_jsonable(value: Any) -> Any:
 
 def write_json(path: str | Path, obj: Any) -> None:
     Path(path).write_text(json.dumps(to_jsonable(obj), indent=2, sort_keys=True) + "\n")
+
+
+SCORES_FIRST = ("id", "class", "score")  # then the records' metadata, then length, sequence, elements
+SCORES_LAST = ("length", "sequence", "elements")
+
+
+def write_scores(table, outdir: str | Path) -> list[Path]:
+    """``scores.csv`` (every record's metadata beside its score; floats written with 17 significant
+    digits, so float64 round-trips exactly) and ``scores.parquet`` when pyarrow is installed."""
+    meta = [c for c in table.columns if c not in SCORES_FIRST + SCORES_LAST]
+    ordered = table[[*SCORES_FIRST, *meta, *[c for c in SCORES_LAST if c in table.columns]]]
+    paths = [Path(outdir) / "scores.csv"]
+    ordered.to_csv(paths[0], index=False, float_format="%.17g", lineterminator="\n")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return paths
+    paths.append(Path(outdir) / "scores.parquet")
+    ordered.to_parquet(paths[1], index=False)
+    return paths

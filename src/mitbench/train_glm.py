@@ -30,8 +30,8 @@ import torch
 from lightning.pytorch.callbacks import ModelCheckpoint, Timer
 from omegaconf import DictConfig, OmegaConf
 
-from mitbench.evaluate import build_loggers, format_metrics, write_run_config
-from mitbench.loggers import log_run
+from mitbench.evaluate import format_metrics, write_run_config
+from mitbench.loggers import build_loggers, log_run
 from mitbench.models.components.markov import markov_bits_per_nt
 from mitbench.models.genome_lm import GenomeLM
 from mitbench.outputs import StagedOutput, write_json
@@ -64,10 +64,22 @@ def check_config(cfg: DictConfig) -> type:
 
 
 def run(cfg: DictConfig) -> dict[str, Any]:
-    """Train as ``cfg.task`` says; write and return the fit metrics."""
-    t0, cpu0 = time.perf_counter(), time.process_time()
+    """Train as ``cfg.task`` says; write and return the fit metrics.
+
+    Results and logger files go into the run folder's private version folder, published in one
+    rename on success (:class:`mitbench.outputs.StagedOutput`); the resume checkpoint
+    (``checkpoints/last.ckpt``) lives beside the versions, so a killed run resumes.
+    """
     check_config(cfg)
     out_dir = Path(cfg.paths.output_dir)
+    with StagedOutput(out_dir) as stage:
+        metrics = _run(cfg, out_dir, stage.path)
+    log.info("train_glm outputs written to %s", out_dir)
+    return metrics
+
+
+def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
+    t0, cpu0 = time.perf_counter(), time.process_time()
     if cfg.get("threads"):
         torch.set_num_threads(int(cfg.threads))
     L.seed_everything(cfg.seed, workers=True, verbose=False)
@@ -84,7 +96,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     if resume:
         log.info("resuming from %s", resume)
     checkpoint = ModelCheckpoint(dirpath=last.parent, save_last=True, save_top_k=0, enable_version_counter=False)
-    loggers = build_loggers(cfg)
+    loggers = build_loggers(cfg, stage_dir)
     trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[checkpoint], logger=loggers or False)
     trainer.fit(module, datamodule=datamodule, ckpt_path=resume)
     fit_cpu_s = time.process_time() - cpu0  # CPU seconds of all threads: what the run got on a shared machine
@@ -106,18 +118,16 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     metrics["cpu_time_s"] = round(time.process_time() - cpu0, 1)
 
     curve = pd.DataFrame(module.curve)
-    with StagedOutput(out_dir) as stage:
-        module.save_hf(stage.path / "hf")
-        write_json(stage.path / "fit_metrics.json", metrics)
-        curve.to_csv(stage.path / "learning_curve.csv", index=False, float_format="%.6g")
-        write_run_config(cfg, stage.path)
-        from mitbench.report.glm import glm_report, plot_learning_curve
+    from mitbench.report.glm import glm_report, plot_learning_curve
 
-        figure = plot_learning_curve(curve, metrics, stage.path / "learning_curve.png")
-        (stage.path / "report.md").write_text(glm_report(metrics, curve, figure.name))
+    module.save_hf(stage_dir / "hf")
+    write_json(stage_dir / "fit_metrics.json", metrics)
+    curve.to_csv(stage_dir / "learning_curve.csv", index=False, float_format="%.6g")
+    write_run_config(cfg, stage_dir)
+    figure = plot_learning_curve(curve, metrics, stage_dir / "learning_curve.png")
+    (stage_dir / "report.md").write_text(glm_report(metrics, curve, figure.name))
     log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics)
     print(format_metrics({k: v for k, v in metrics.items() if not isinstance(v, dict)}))
-    log.info("train_glm outputs written to %s", out_dir)
     return metrics
 
 

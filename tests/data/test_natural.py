@@ -7,7 +7,8 @@ import pytest
 
 from helpers import shared_path
 from mitbench.data.natural import draw, fit_spacer, is_intact, load_curated, pools, realize
-from mitbench.data.regulondb import iter_rows, mismatches
+from mitbench.data.grammar import mismatches
+from mitbench.data.regulondb import iter_rows
 
 
 def _rows():
@@ -41,7 +42,7 @@ def test_bad_table_rows_are_named(tmp_path):
     header = ",".join(_rows()[0].keys())
     path = tmp_path / "t.csv"
     path.write_text(header + "\nfoo,g,E. coli,TTGACA,17,TATNAT,0,0,,cite,\n")
-    with pytest.raises(ValueError, match=r"row 2 \(foo\): minus10 'TATNAT'"):
+    with pytest.raises(ValueError, match=r"t.csv, line 2 \(foo\): minus10 'TATNAT'"):
         load_curated(path)
     path.write_text(header + "\nfoo,g,E. coli,TTGACA,22,TATAAT,0,0,,cite,\n")
     with pytest.raises(ValueError, match="spacer '22' not in 15-19"):

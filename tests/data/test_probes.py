@@ -2,21 +2,26 @@
 import pytest
 
 from mitbench.data.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10
-from mitbench.data.probes import (ATTitration, BackgroundAblation, LengthAblation, MotifStrengthAblation,
-                                  SpacingProbe, StrandProbe, UPCompositionAblation, UPSweep)
-from mitbench.data.probes.common import move_window, overlaps
+from mitbench.data.probes import (at_titration_records, background_records, length_records, motif_records,
+                                  spacing_records, strand_records, up_sweep_records, upcomp_records)
+from mitbench.data.grammar import move_window
+from mitbench.data.probes.common import overlaps
 from mitbench.data.records import reverse_complement
 
-SMALL = {
-    "at": lambda seed: ATTitration("at_titration", "1", seed, [0.3, 0.55, 0.8], 4),
-    "up": lambda seed: UPSweep("up_sweep", "1", seed, [0, 10, 20, 25, 45, 60, 80], True, 4, 0.55),
-    "sp": lambda seed: SpacingProbe("spacing", "1", seed, list(range(12, 26)), 4, 0.55),
-    "st": lambda seed: StrandProbe("strand", "1", seed, 4, 0.55),
-    "len": lambda seed: LengthAblation("abl_length", "1", seed, [50, 100, 150, 200], 3, 0.55),
-    "bg": lambda seed: BackgroundAblation("abl_background", "1", seed, [0.4, 0.7], 3),
-    "mot": lambda seed: MotifStrengthAblation("abl_motif", "1", seed, 3, 0.55, "TTTACA", "TATGTT"),
-    "upc": lambda seed: UPCompositionAblation("abl_upcomp", "1", seed, 3, 0.55),
+SMALL = {  # kind: (probe name, seed -> records)
+    "at": ("at_titration", lambda seed: at_titration_records(seed, [0.3, 0.55, 0.8], 4)),
+    "up": ("up_sweep", lambda seed: up_sweep_records(seed, [0, 10, 20, 25, 45, 60, 80], True, 4, 0.55)),
+    "sp": ("spacing", lambda seed: spacing_records(seed, list(range(12, 26)), 4, 0.55)),
+    "st": ("strand", lambda seed: strand_records(seed, 4, 0.55)),
+    "len": ("abl_length", lambda seed: length_records(seed, [50, 100, 150, 200], 3, 0.55)),
+    "bg": ("abl_background", lambda seed: background_records(seed, [0.4, 0.7], 3)),
+    "mot": ("abl_motif", lambda seed: motif_records(seed, 3, 0.55, "TTTACA", "TATGTT")),
+    "upc": ("abl_upcomp", lambda seed: upcomp_records(seed, 3, 0.55)),
 }
+
+
+def build(kind, seed=0):
+    return SMALL[kind][1](seed)
 
 
 def by_group(records, key):
@@ -28,10 +33,10 @@ def by_group(records, key):
 
 @pytest.mark.parametrize("kind", sorted(SMALL))
 def test_same_seed_same_records_other_seed_differs(kind):
-    a, b, c = SMALL[kind](7).records(), SMALL[kind](7).records(), SMALL[kind](8).records()
+    a, b, c = build(kind, 7), build(kind, 7), build(kind, 8)
     assert a == b
     assert [r.id for r in a] == [r.id for r in c] and [r.sequence for r in a] != [r.sequence for r in c]
-    assert all(r.meta["probe"] == SMALL[kind](7).probe for r in a)
+    assert all(r.meta["probe"] == SMALL[kind][0] for r in a)
 
 
 def test_move_window_golden():
@@ -42,7 +47,7 @@ def test_move_window_golden():
 
 
 def test_at_titration_exact_at_and_shared_flanks():
-    recs = SMALL["at"](0).records()
+    recs = build("at")
     assert len(recs) == 3 * 4 * 3
     for r in recs:
         assert abs(r.meta["at_fraction"] - r.meta["at_target"]) <= 1 / len(r.sequence)
@@ -59,11 +64,11 @@ def test_at_titration_exact_at_and_shared_flanks():
 
 def test_at_titration_rejects_unreachable_level():
     with pytest.raises(ValueError, match="AT level 0.05"):
-        ATTitration("at", "1", 0, [0.05], 1).records()
+        at_titration_records(0, [0.05], 1)
 
 
 def test_up_sweep_positions_and_identical_composition():
-    recs = SMALL["up"](0).records()
+    recs = build("up")
     assert len(recs) == 4 * (8 + 1)  # 15 added to the 7 positions, plus none
     for group in by_group(recs, "condition").values():
         correct = group["p15"].sequence
@@ -82,7 +87,7 @@ def test_up_sweep_positions_and_identical_composition():
 
 
 def test_spacing_really_s_and_same_bases():
-    recs = SMALL["sp"](0).records()
+    recs = build("sp")
     for group in by_group(recs, "spacing").values():
         ref = sorted(group[17].sequence)
         for s, r in group.items():
@@ -92,7 +97,7 @@ def test_spacing_really_s_and_same_bases():
 
 
 def test_strand_constructions():
-    recs = SMALL["st"](0).records()
+    recs = build("st")
     for g in by_group(recs, "condition").values():
         fwd, rip = g["forward"].sequence, g["rc_in_place"].sequence
         assert g["full_rc"].sequence == reverse_complement(fwd)
@@ -106,14 +111,24 @@ def test_strand_constructions():
 
 
 def test_ablation_constructions():
-    for r in SMALL["len"](0).records():
+    for r in build("len"):
         n = len(r.sequence)
         assert n == r.meta["length_bp"] and r.sequence[round(0.3 * n):round(0.3 * n) + 6] == CONSENSUS_35
-    mot = by_group(SMALL["mot"](0).records(), "variant")
+    mot = by_group(build("mot"), "variant")
     assert all(r.sequence[30:36] == "TTTACA" and r.sequence[53:59] == "TATGTT"
-               for r in SMALL["mot"](0).records() if r.meta["level"] == "w35_w10")
+               for r in build("mot") if r.meta["level"] == "w35_w10")
     assert len(mot) == 3
-    for g in by_group(SMALL["upc"](0).records(), "variant").values():
+    for recs in (build("len"), build("mot")):  # each level's scrambled control: UP + ext -10 shuffled in place
+        cells = {}
+        for r in recs:
+            cells.setdefault((r.meta["level"], r.meta["group"]), {})[r.meta["variant"]] = r
+        assert all("scrambled" in g for g in cells.values())
+        for g in cells.values():
+            comp, scr = g["compensated"].sequence, g["scrambled"].sequence
+            up, ext = (next((e.start, e.end) for e in g["compensated"].elements if e.name == n) for n in ("up", "ext10"))
+            assert sorted(scr[slice(*up)]) == sorted(comp[slice(*up)]) and sorted(scr[slice(*ext)]) == sorted("TGT")
+            assert scr[slice(*ext)] != "TGT" and scr[:up[0]] + scr[up[1]:ext[0]] + scr[ext[1]:] == comp[:up[0]] + comp[up[1]:ext[0]] + comp[ext[1]:]
+    for g in by_group(build("upc"), "variant").values():
         up = g["consensus"].sequence[15:24]
         assert g["reverse_complement"].sequence[15:24] == reverse_complement(up)
         assert set(g["at_random"].sequence[15:24]) <= set("AT")

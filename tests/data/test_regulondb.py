@@ -5,7 +5,8 @@ import pytest
 from helpers import shared_path
 from mitbench.data.mit import build_mit
 from mitbench.data.natural import from_located, is_intact, pools, realize
-from mitbench.data.regulondb import locate, mismatches, read_promoter_set
+from mitbench.data.grammar import mismatches
+from mitbench.data.regulondb import locate, read_promoter_set
 
 HEADER = "# comment\n# Columns: ...\n"
 
@@ -49,7 +50,7 @@ def test_reader_filters_sigma70_and_skips_unusable_rows(tmp_path):
     p = got[0]
     assert (p.minus35, p.minus10, p.spacer, p.mm10, p.mm35, p.ext10) == ("TTGACA", "TATAAT", 17, 0, 0, False)
     path.write_text(HEADER + "P1\tfooP\tforward\n")
-    with pytest.raises(ValueError, match="line 3 has 3 tab-separated fields"):
+    with pytest.raises(ValueError, match="line 3: 3 tab-separated fields"):
         read_promoter_set(path)
     path.write_text(HEADER + _row("P3", "bazP", "Sigma32", good))
     with pytest.raises(ValueError, match="no usable Sigma70"):

@@ -7,8 +7,8 @@ import pytest
 from scipy import stats
 
 from mitbench.metrics.mit import paired_scores, summarize_mit
-from mitbench.metrics.stats import (bh_adjust, binom_greater_pvalue, bootstrap_paired_rate, cohens_d,
-                                    percentile_ci, safe_ratio, win_rate)
+from mitbench.metrics.stats import (bh_adjust, binom_greater_pvalue, bootstrap_groups, cohens_d, percentile_ci,
+                                    proportion_ci, safe_ratio, win_rate)
 
 
 def _table(scores: dict[str, list[float]], groups: dict[str, list[str]] | None = None) -> pd.DataFrame:
@@ -48,11 +48,19 @@ def test_binomial_pvalue_matches_closed_form():
 
 def test_bootstrap_is_seeded_and_brackets_estimate():
     rng = np.random.default_rng(1)
-    a, b = rng.normal(0.3, 1, 80), rng.normal(0, 1, 80)
-    ci1, ci2 = bootstrap_paired_rate(a, b, 1000, seed=5), bootstrap_paired_rate(a, b, 1000, seed=5)
-    assert ci1 == ci2
-    assert ci1[0] <= win_rate(a, b)[0] <= ci1[1]
+    groups = {"a": rng.normal(0.3, 1, 80)}
+    ci1 = bootstrap_groups(groups, lambda g: g["a"].mean(1), 1000, seed=5)
+    assert ci1 == bootstrap_groups(groups, lambda g: g["a"].mean(1), 1000, seed=5)
+    assert ci1[0] <= groups["a"].mean() <= ci1[1]
     assert percentile_ci(np.arange(101.0)) == pytest.approx((2.5, 97.5))
+
+
+def test_proportion_ci_is_exact_clopper_pearson():
+    # 100/100: the lower bound is (alpha/2)^(1/n) = 0.025^(1/100), never the bootstrap's [1, 1]
+    assert proportion_ci(100, 100) == pytest.approx((0.025 ** (1 / 100), 1.0))
+    assert proportion_ci(0, 10) == pytest.approx((0.0, 1 - 0.025 ** (1 / 10)))
+    lo, hi = proportion_ci(7, 10)  # beta quantiles by hand
+    assert (lo, hi) == pytest.approx((stats.beta.ppf(0.025, 7, 4), stats.beta.ppf(0.975, 8, 3)))
 
 
 def test_bh_matches_hand_computation_and_keeps_nan():

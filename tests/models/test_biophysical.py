@@ -34,7 +34,7 @@ def test_configs_instantiate_and_score(name):
 
 def test_variants_reuse_pa_pwm_base():
     nocomp, nopos = _model("pa_pwm_nocomp"), _model("pa_pwm_nopos")
-    assert not nocomp.component.compensation and nocomp.component.positional and nocomp.exact_length == 100
+    assert not nocomp.component.compensation and nocomp.component.positional and nocomp.component.follow_length
     assert nopos.component.compensation and not nopos.component.positional and nopos.exact_length is None
 
 
@@ -97,3 +97,39 @@ def test_mixed_lengths_grouped_and_order_kept():
     mixed = m.score_batch(seqs)
     single = torch.cat([m.score_batch([s]) for s in seqs])
     assert torch.allclose(mixed, single, rtol=0, atol=1e-12)
+
+
+class _Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_checkpoint_with_pickled_code_is_refused_and_never_run(tmp_path):
+    marker = tmp_path / "payload_ran"
+    good = {f"component.{k}": v for k, v in PAPWM().state_dict().items()}
+    torch.save({"state_dict": good, "hyper_parameters": _Payload(marker)}, tmp_path / "evil.ckpt")
+    with pytest.raises(ValueError, match=r"was refused: .*GLOBAL posix.system.*never runs code"):
+        BiophysicalScorer("m", PAPWM(), checkpoint=str(tmp_path / "evil.ckpt"))
+    assert not marker.exists()
+    (tmp_path / "noise.ckpt").write_bytes(np.random.default_rng(0).bytes(999))
+    with pytest.raises(ValueError, match="noise.ckpt' is not a readable PyTorch checkpoint"):
+        BiophysicalScorer("m", PAPWM(), checkpoint=str(tmp_path / "noise.ckpt"))
+    torch.save({"state_dict": good, "epoch": 3}, tmp_path / "plain.ckpt")  # tensors and plain values load
+    loaded = BiophysicalScorer("m", PAPWM(), checkpoint=str(tmp_path / "plain.ckpt"))
+    assert loaded.identity()["state_sha256"] == BiophysicalScorer("m", PAPWM()).identity()["state_sha256"]
+
+
+def test_scan_refuses_records_beyond_max_length_before_scoring():
+    scan = _model("scan")
+    assert scan.component.max_length == 200  # 0.1 PWM grid / 5e-4 tie-break
+    scan.check_records([SequenceRecord("ok", "A", "A" * 200)])
+    with pytest.raises(ValueError, match="record 'chr': length 100000 bp, but scan scores at most 200 bp"):
+        scan.check_records([SequenceRecord("ok", "A", "A" * 100), SequenceRecord("chr", "A", "A" * 100_000)])
+    with pytest.raises(ValueError, match="sequence #1 is 201 bp, longer than its max_length 200"):
+        scan.score_batch(["A" * 100, "A" * 201])
+    from mitbench.models.components.scan import PositionScan
+    assert PositionScan(tie_break=1e-3).max_length == 100 and _model("rpa_pwm").component.max_length is None

@@ -33,7 +33,9 @@ def bert(tmp_path_factory):
 
 def _cli(args: list[str], **kw) -> subprocess.Popen:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "WANDB_MODE": "offline", "PYTHONPATH": str(ROOT / "tests")}
-    return subprocess.Popen([sys.executable, str(ROOT / "evaluate.py"), "logger=none", *args], cwd=ROOT, env=env,
+    # the plumbing under test here is scoring; the null and the references are tested in test_calibration.py
+    return subprocess.Popen([sys.executable, str(ROOT / "evaluate.py"), "logger=none", "calibration=none",
+                             "references=none", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
 
 
@@ -46,7 +48,7 @@ def _ok(proc: subprocess.Popen, timeout: float = 300) -> str:
 def test_evaluate_hf_masked_in_process_then_from_cache(bert, tmp_path):
     fasta = _fasta(tmp_path / "s.fa", 12)
     over = ["model=hf_masked", f"model.path={bert}", "suite=external", f"suite.path={fasta}", "logger=none",
-            f"paths.cache_dir={tmp_path / 'cache'}", "datamodule.batch_size=5"]
+            f"paths.cache_dir={tmp_path / 'cache'}", "datamodule.batch_size=5", "calibration=none", "references=none"]
     m1 = run(compose([*over, f"paths.output_dir={tmp_path / 'a'}"]))
     m2 = run(compose([*over, f"paths.output_dir={tmp_path / 'b'}"]))
     assert (m1["mode"], m1["n_scored"], m2["n_scored"]) == ("pll", 12, 0)
@@ -74,7 +76,7 @@ def test_ddp_two_processes_equal_one_process(bert, tmp_path):
 def _cached(db: Path) -> int:
     try:
         with sqlite3.connect(db, timeout=5) as con:
-            return con.execute("SELECT COUNT(*) FROM scores").fetchone()[0]
+            return con.execute("SELECT COUNT(*) FROM scores_v2").fetchone()[0]
     except sqlite3.OperationalError:
         return 0
 
@@ -105,9 +107,7 @@ def test_kill_9_then_rerun_scores_only_missing_and_matches(bert, tmp_path):
 
 @pytest.mark.slow
 def test_cli_scores_the_mit_with_a_local_checkpoint(bert, tmp_path):
-    if "_target_" not in (ROOT / "src" / "mitbench" / "conf" / "suite" / "mit.yaml").read_text():
-        pytest.skip("suite=mit is not implemented yet (conf/suite/mit.yaml is a placeholder)")
-    _ok(_cli(["model=hf_masked", f"model.path={bert}", "model.cache_dir=null", "suite=mit",
+    _ok(_cli(["model=hf_masked", f"model.path={bert}", "model.cache_dir=null", "suite=mit", "suite.controls=false",
               f"hydra.run.dir={tmp_path}"]), timeout=600)
     table = pd.read_csv(tmp_path / "scores.csv")
     assert len(table) == 650 and table["score"].notna().all()
@@ -120,7 +120,7 @@ def test_cli_scores_the_mit_with_a_local_checkpoint(bert, tmp_path):
 def test_mixed_precision_is_its_own_cache_identity(bert, tmp_path):
     fasta = _fasta(tmp_path / "s.fa", 6)
     over = ["model=hf_masked", f"model.path={bert}", "suite=external", f"suite.path={fasta}", "logger=none",
-            f"paths.cache_dir={tmp_path / 'cache'}"]
+            f"paths.cache_dir={tmp_path / 'cache'}", "calibration=none", "references=none"]
     run(compose([*over, f"paths.output_dir={tmp_path / 'fp32'}"]))
     mixed = run(compose([*over, "trainer.precision=bf16-mixed", f"paths.output_dir={tmp_path / 'bf16'}"]))
     assert mixed["n_scored"] == 6  # no fp32 entry is reused for a bf16 run

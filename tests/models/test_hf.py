@@ -98,3 +98,14 @@ def test_cache_survives_concurrent_writers(tmp_path):
     cache = ScoreCache(tmp_path)
     assert len(cache) == 1500
     assert cache.get_many(["w2-49-9", "w0-0-0", "missing"]) == {"w2-49-9": 499.0, "w0-0-0": 0.0}
+
+
+def test_weights_hint_names_a_command_that_exists_and_no_none_revision(monkeypatch, tmp_path):
+    import huggingface_hub.constants as hub
+
+    monkeypatch.setattr(hub, "HF_HUB_OFFLINE", True)
+    with pytest.raises(OSError) as err:
+        MaskedLMScorer("x", "no-such-org/no-such-model")  # no revision pinned
+    assert "`hf download no-such-org/no-such-model`" in str(err.value) and "None" not in str(err.value)
+    with pytest.raises(OSError, match="local folder .*no such folder"):
+        MaskedLMScorer("x", str(tmp_path / "missing"))

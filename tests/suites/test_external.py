@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from helpers import compose
-from mitbench.data.external import ExternalSuite
+from mitbench.suites.external import ExternalSuite
 from mitbench.data.records import SequenceRecord
 from mitbench.evaluate import run
 from mitbench.models.precomputed import PrecomputedScorer

@@ -54,8 +54,8 @@ def test_bad_fasta_exits_nonzero_naming_record(tmp_path, text, needle):
 
 @pytest.mark.slow
 def test_short_sequence_rejected_by_layout_bound_model(tmp_path):
-    """PA-PWM reads fixed positions of the 100-bp layout: a 60-bp record must be refused by name."""
-    text = ">d0 class=D\n" + "A" * 100 + "\n>e0 class=E\n" + "ACGT" * 15 + "\n"
+    """PA-PWM reads the 100-bp layout resized to each length (>= 49 bp): a 40-bp record must be refused by name."""
+    text = ">d0 class=D\n" + "A" * 100 + "\n>e0 class=E\n" + "ACGT" * 10 + "\n"
     res = _evaluate(tmp_path, text, tmp_path / "run", model=("model=pa_pwm",))
     assert res.returncode != 0 and "record 'e0'" in res.stderr, res.stderr[-2000:]
     assert not (tmp_path / "run" / "metrics.json").exists()

@@ -54,7 +54,9 @@ def test_bad_rows_are_named_excluded_and_counted(tmp_path, capsys):
                    [(good, 0.5), (flipped, 2.0), (with_n, 1.0), (missing, 1.0)])
     table, excluded = read_urtecho(tmp_path)
     assert table["id"].tolist() == [good, flipped]
-    assert dict(excluded) == {with_n: "non-ACGT character 'N'", missing: "no sequence in the library file"}
+    expr = "revLP5_Min_MOPS_glu_expression.txt"
+    assert dict(excluded) == {with_n: f"{expr} line 4: non-ACGT character 'N'",
+                              missing: f"{expr} line 5: no sequence in the library file"}
     assert "2 rows kept, 2 excluded" in capsys.readouterr().out
     seq = table.set_index("id").loc[flipped, "sequence"]
     assert len(seq) == 100 and seq[30:36] == "TTGACA" and seq[53:59] == "TATAAT" and seq[6:30] == "A" * 24

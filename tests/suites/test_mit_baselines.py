@@ -4,7 +4,6 @@ Two sources of D/E/H: a local 100-triple construction from the grammar (always r
 with segments 15–23 and 40–48 swapped, so it has E_i's exact composition) and the generated
 MIT suite (``conf/suite/mit.yaml``; skipped while ``mitbench.data.mit`` is missing).
 """
-import importlib.util
 
 import hydra
 import numpy as np
@@ -70,8 +69,6 @@ def test_acceptance_on_local_triples(name, local_table):
 
 @pytest.fixture(scope="module")
 def mit_table():
-    if importlib.util.find_spec("mitbench.data.mit") is None:
-        pytest.skip("mitbench.data.mit (MITSuite) is not in this tree yet")
     suite = hydra.utils.instantiate(compose(["logger=none", "suite=mit"]).suite)
     return records_to_frame(suite.records())
 
@@ -81,3 +78,42 @@ def test_acceptance_on_generated_mit(name, mit_table):
     m = _summarize(mit_table, _model(name))
     assert m["css_n"] == 100 and m["scr_n"] == (mit_table["class"] == "H").sum() > 0
     _check(name, m)
+
+
+VERDICTS = {"pa_pwm": "mechanism", "rpa_pwm": "mechanism", "thermodynamic": "mechanism", "pa_pwm_nocomp": "inconclusive",
+            "pa_pwm_nopos": "composition", "scan": "composition", "kmer": "inconclusive", "pwm": "inconclusive",
+            "random": "inconclusive", "composition": "inconclusive"}
+
+
+@pytest.fixture(scope="module")
+def mit_with_controls():
+    suite = hydra.utils.instantiate(compose(["logger=none", "suite=mit"]).suite)
+    return suite, records_to_frame(suite.records())
+
+
+@pytest.mark.parametrize("name", sorted(VERDICTS))
+def test_verdicts_of_the_baselines(name, mit_with_controls):
+    """Judged on the placement controls alone (no architecture null): only the position-aware
+    biophysical models reach `mechanism`; composition, k-mer, random and PWM never do."""
+    from mitbench.metrics.verdict import mit_verdict
+
+    suite, table = mit_with_controls
+    table = table.copy()
+    table["score"] = _model(name).score_batch(table["sequence"].tolist()).numpy()
+    m = suite.summarize(table)
+    v = mit_verdict(m, 0.05, has_null=False)
+    assert v["verdict"] == VERDICTS[name], v["verdict_evidence"]
+    if name == "composition":  # same composition, bit-identical scores: every placement ties
+        assert m["up_placement_p_placement"] == 1.0 and m["up_placement_pairwise_ties"] == m["up_placement_n"] * 23 - 6
+
+
+def test_class_g_does_not_enter_css_scr_or_placement(mit_with_controls):
+    """PA-PWM's CSS, SCR and placement statistics on the default run are the same without class G (its
+    construction changed in suite 2.1, nothing else did)."""
+    suite, table = mit_with_controls
+    table = table.copy()
+    table["score"] = _model("pa_pwm").score_batch(table["sequence"].tolist()).numpy()
+    full, no_g = suite.summarize(table), suite.summarize(table[table["class"] != "G"])
+    keys = [k for k in full if k.startswith(("css", "scr", "up_placement", "comp_placement"))]
+    assert len(keys) > 20 and all(full[k] == no_g[k] or full[k] != full[k] for k in keys)
+    assert (full["css"], full["scr"], full["up_placement_rank_mean"], full["comp_placement_rank_mean"]) == (1.0, 1.0, 1.06, 1.0)

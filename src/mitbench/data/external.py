@@ -1,29 +1,27 @@
-"""``suite=external``: score sequence sets read from files instead of generated.
+"""Readers of sequence sets from files (used by ``suite=external``).
 
 Accepted inputs (``path``)
 --------------------------
 * a directory of class JSON files ``class_<label>.json`` (the MIT reference layout): each a
-  list of objects with ``id``, ``sequence``, ``class_label`` and optional scalar fields and a
-  ``metadata`` object. The reference pairs sequences **by index within class**, so each record
+  list of objects with ``id``, ``sequence``, ``class_label`` (non-empty strings) and optional
+  scalar fields and a ``metadata`` object. The reference pairs sequences **by index within class**, so each record
   gets ``group = f"{index:03d}"``. Scalar fields and ``metadata`` entries become meta.
 * a single ``.json`` file holding such a list (any classes), grouped the same way;
 * a FASTA file (``.fa``, ``.fasta``, ``.fna``) with headers ``>id class=<label> [key=value ...]``;
   ``group`` comes from the header when given, else the index within class.
 
-Metrics: :func:`mitbench.metrics.mit.summarize_mit` when classes D and E are present (SCR
-needs H too), else per-class statistics.
+Any of them may be compressed (``.gz``, ``.bz2``, ``.xz``). A malformed file raises
+:class:`~mitbench.data.textio.InputError` naming the file and the item or record.
+
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from mitbench.data.io import read_fasta
 from mitbench.data.records import SequenceRecord
-from mitbench.suites.base import Suite
+from mitbench.data.textio import COMPRESSED_SUFFIXES, InputError, base_suffix, read_json
 
 FASTA_SUFFIXES = (".fa", ".fasta", ".fna")
 RESERVED = frozenset({"id", "class", "sequence", "length", "elements", "score"})
@@ -33,23 +31,36 @@ def _scalar(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
-def record_from_reference(item: dict, where: str) -> SequenceRecord:
-    """One record from an item of the reference class-JSON layout (no ``group`` yet)."""
+def record_from_reference(item: Any, where: str) -> SequenceRecord:
+    """One record from an item of the reference class-JSON layout (no ``group`` yet).
+
+    ``where`` names the file and the item (``"<file>, item 3"``).
+
+    Raises
+    ------
+    InputError
+        If the item is not an object, ``id``/``sequence``/``class_label`` is missing or not a
+        non-empty string, ``metadata`` is not an object, or another field is not a scalar.
+    """
+    if not isinstance(item, dict):
+        raise InputError(f"{where}: expected an object with id, sequence and class_label, got {type(item).__name__}")
     for key in ("id", "sequence", "class_label"):
-        if key not in item:
-            raise ValueError(f"{where}: item {item.get('id', '?')!r} has no {key!r} field")
-    rid = str(item["id"])
+        value = item.get(key)
+        if not isinstance(value, str) or not value.strip():
+            got = "no such field" if key not in item else f"{type(value).__name__} {value!r:.40}"
+            raise InputError(f"{where}: {key!r} must be a non-empty string ({got})")
+    rid = item["id"]
     meta: dict[str, Any] = {}
     extras = {k: v for k, v in item.items() if k not in ("id", "sequence", "class_label", "metadata")}
     nested = item.get("metadata") or {}
     if not isinstance(nested, dict):
-        raise ValueError(f"record {rid!r} in {where}: 'metadata' must be an object")
+        raise InputError(f"{where}: record {rid!r}: 'metadata' must be an object")
     for key, value in {**extras, **nested}.items():
         if not _scalar(value):
-            raise ValueError(f"record {rid!r} in {where}: field {key!r} is not a scalar")
+            raise InputError(f"{where}: record {rid!r}: field {key!r} is not a scalar")
         meta[f"meta_{key}" if key in RESERVED else key] = value
     # the sequence is validated (upper-cased, ACGT, non-empty) by Suite.records()
-    return SequenceRecord(rid, str(item["class_label"]), str(item["sequence"]), (), meta)
+    return SequenceRecord(rid, item["class_label"], item["sequence"], (), meta)
 
 
 def _with_index_groups(records: list[SequenceRecord], keep_existing: bool) -> list[SequenceRecord]:
@@ -66,80 +77,47 @@ def _with_index_groups(records: list[SequenceRecord], keep_existing: bool) -> li
 
 
 def read_reference_json(path: str | Path) -> list[SequenceRecord]:
-    """Records from a class-JSON directory (``class_*.json``, sorted) or a single JSON list file."""
+    """Records from a class-JSON directory (``class_*.json[.gz]``, sorted) or a single JSON list file.
+
+    Raises
+    ------
+    InputError
+        Naming the file (and item): not JSON, not a list, a malformed item
+        (:func:`record_from_reference`), or a directory without class files.
+    """
     path = Path(path)
-    files = sorted(path.glob("class_*.json")) if path.is_dir() else [path]
+    if path.is_dir():
+        files = sorted(p for p in path.glob("class_*.json*") if base_suffix(p) == ".json"
+                       and p.name.endswith((".json", *COMPRESSED_SUFFIXES)))
+    else:
+        files = [path]
     if not files:
-        raise ValueError(f"{path}: no class_*.json files")
+        raise InputError(f"{path}: no class_*.json files")
     records = []
     for f in files:
-        items = json.loads(f.read_text())
+        items = read_json(f)
         if not isinstance(items, list):
-            raise ValueError(f"{f}: expected a JSON list of sequence objects")
-        records.extend(record_from_reference(item, str(f)) for item in items)
+            raise InputError(f"{f}: expected a JSON list of sequence objects, got {type(items).__name__}")
+        records.extend(record_from_reference(item, f"{f}, item {i}") for i, item in enumerate(items))
     return _with_index_groups(records, keep_existing=False)
 
 
-class ExternalSuite(Suite):
-    """Sequences from files (class JSON layout or FASTA); see the module docstring.
+def read_external(path: str | Path) -> list[SequenceRecord]:
+    """Records of a class-JSON directory, a ``.json`` list or a FASTA file (see module docstring).
 
-    Parameters
-    ----------
-    path : str
-        Directory of ``class_*.json``, a ``.json`` list, or a FASTA file.
-    version : str
-        Recorded in metrics.json; name the data release you score (e.g. the reference commit).
-    name : str
-        Suite name used in output paths and comparison tables.
-    n_boot : int
-        Bootstrap resamples for metric CIs.
-    seed : int
-        Bootstrap seed.
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        On an unsupported file type or a malformed file (the message names file and record).
     """
-
-    name = "external"
-
-    def __init__(self, path: str, version: str = "1", name: str = "external", n_boot: int = 1000,
-                 seed: int = 0) -> None:
-        super().__init__(version)
-        self.path = Path(path)
-        self.name = name
-        self.n_boot = int(n_boot)
-        self.seed = int(seed)
-
-    def build(self) -> list[SequenceRecord]:
-        if not self.path.exists():
-            raise FileNotFoundError(f"suite=external: {self.path} does not exist")
-        if self.path.is_dir() or self.path.suffix.lower() == ".json":
-            return read_reference_json(self.path)
-        if self.path.suffix.lower() in FASTA_SUFFIXES:
-            return _with_index_groups(read_fasta(self.path), keep_existing=True)
-        raise ValueError(f"{self.path}: expected a directory of class_*.json, a .json file or FASTA "
-                         f"({', '.join(FASTA_SUFFIXES)})")
-
-    def is_mit(self, table: pd.DataFrame) -> bool:
-        """True when the table has classes D and E (CSS is defined)."""
-        return {"D", "E"} <= set(table["class"])
-
-    def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
-        from mitbench.metrics.mit import class_stats, summarize_mit
-
-        if self.is_mit(table):
-            return summarize_mit(table, n_boot=self.n_boot, seed=self.seed)
-        return class_stats(table)
-
-    def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
-        from mitbench.report.common import class_distribution_figure
-        from mitbench.report.mit import mit_figures
-
-        if self.is_mit(table):
-            return mit_figures(table, metrics, outdir)
-        return [class_distribution_figure(table, Path(outdir) / "class_scores.png")]
-
-    def report(self, table: pd.DataFrame, metrics: dict[str, Any]) -> str:
-        from mitbench.report.common import class_table
-        from mitbench.report.mit import mit_report
-
-        if self.is_mit(table):
-            return mit_report(table, metrics)
-        return f"## Scores by class ({self.path.name})\n\n{class_table(table)}\n"
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"suite=external: {path} does not exist")
+    if path.is_dir() or base_suffix(path) == ".json":
+        return read_reference_json(path)
+    if base_suffix(path) in FASTA_SUFFIXES:
+        return _with_index_groups(read_fasta(path), keep_existing=True)
+    raise InputError(f"{path}: expected a directory of class_*.json, a .json file or FASTA "
+                     f"({', '.join(FASTA_SUFFIXES)}), optionally compressed ({', '.join(COMPRESSED_SUFFIXES)})")

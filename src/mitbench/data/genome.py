@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from mitbench.data.fasta import iter_fasta
+from mitbench.data.textio import InputError
 
 _NOT_ACGT = re.compile(r"[^ACGT]")
 _ACGT_RUN = re.compile(r"[ACGT]+")
@@ -45,7 +46,7 @@ def iter_contigs(path: str | Path) -> Iterator[Contig]:
 
     Raises
     ------
-    ValueError
+    InputError
         Naming the file and record: an empty record, a record without a name, a duplicate name,
         or a file that is not FASTA (see :func:`mitbench.data.fasta.iter_fasta`).
     """
@@ -53,13 +54,13 @@ def iter_contigs(path: str | Path) -> Iterator[Contig]:
     for index, header, raw in iter_fasta(path):
         fields = header.split()
         if not fields:
-            raise ValueError(f"{path}: record #{index} has an empty header")
+            raise InputError(f"{path}: record #{index} has an empty header")
         name = fields[0]
         if name in seen:
-            raise ValueError(f"{path}: record {name!r} (#{index}) occurs twice")
+            raise InputError(f"{path}: record {name!r} (#{index}) occurs twice")
         seen.add(name)
         if not raw:
-            raise ValueError(f"{path}: record {name!r} (#{index}) has no sequence")
+            raise InputError(f"{path}: record {name!r} (#{index}) has no sequence")
         seq, n_masked = _NOT_ACGT.subn("N", raw.upper())
         yield Contig(name, seq, n_masked)
 
@@ -69,12 +70,12 @@ def read_genome(path: str | Path) -> list[Contig]:
 
     Raises
     ------
-    ValueError
+    InputError
         As :func:`iter_contigs`, and when the file holds no A/C/G/T base at all.
     """
     contigs = list(iter_contigs(path))
     if not contigs or not any(_ACGT_RUN.search(c.sequence) for c in contigs):
-        raise ValueError(f"{path}: no A/C/G/T sequence in the reference")
+        raise InputError(f"{path}: no A/C/G/T sequence in the reference")
     return contigs
 
 

@@ -11,22 +11,23 @@ from typing import Iterable, Sequence
 
 from mitbench.data.fasta import iter_fasta
 from mitbench.data.records import Element, SequenceRecord, clean_sequence, records_to_frame
+from mitbench.data.textio import InputError
 
 
 def parse_header(header: str, where: str) -> tuple[str, str, dict[str, str]]:
     """Split ``id class=<label> k=v ...`` into (id, label, meta); ``where`` names file and record."""
     fields = header.split()
     if not fields:
-        raise ValueError(f"{where}: empty header (a record needs an id)")
+        raise InputError(f"{where}: empty header (a record needs an id)")
     rid, meta = fields[0], {}
     for tok in fields[1:]:
         key, sep, value = tok.partition("=")
         if not sep or not key:
-            raise ValueError(f"record {rid!r} ({where}): header field {tok!r} is not key=value")
+            raise InputError(f"{where}: record {rid!r}: header field {tok!r} is not key=value")
         meta[key] = value
     label = meta.pop("class", "")
     if not label:
-        raise ValueError(f"record {rid!r} ({where}): header has no class=<label>")
+        raise InputError(f"{where}: record {rid!r}: header has no class=<label>")
     return rid, label, meta
 
 
@@ -37,7 +38,7 @@ def read_fasta(path: str | Path) -> list[SequenceRecord]:
 
     Raises
     ------
-    ValueError
+    InputError
         Naming the file and record: missing class, empty sequence, non-ACGT character, text before
         the first header, undecodable bytes, or a duplicate id.
     """
@@ -46,15 +47,15 @@ def read_fasta(path: str | Path) -> list[SequenceRecord]:
     for index, header, sequence in iter_fasta(path):
         rid, label, meta = parse_header(header, f"{path}, record #{index}")
         if rid in seen:
-            raise ValueError(f"record {rid!r}: duplicate id in {path}")
+            raise InputError(f"{path}: record {rid!r}: duplicate id")
         seen.add(rid)
         try:
             seq = clean_sequence(rid, sequence)
         except ValueError as err:
-            raise ValueError(f"{path}: {err}") from None
+            raise InputError(f"{path}: {err}") from None
         records.append(SequenceRecord(rid, label, seq, (), meta))
     if not records:
-        raise ValueError(f"{path}: no FASTA records")
+        raise InputError(f"{path}: no FASTA records")
     return records
 
 

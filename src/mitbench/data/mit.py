@@ -9,7 +9,7 @@ C     synthetic intact: TTGACA … TATAAT                         100
 D     synthetic broken: TTGACA … TGTAAT                         100
 E     compensated: D + UP (AAAAAARNR, 15–23) + TGT (50–52)      100
 F     over-compensated: E + distal UP + strong −35 variant       50
-G     natural, weak −10 compensated by UP and/or TGn             50
+G     natural, weak −10 compensated by UP + TGn                   50
 H     scrambled control: E with 15–23 and 40–48 swapped          50
 ====  =======================================================  =====
 
@@ -18,38 +18,59 @@ elements; F_i adds to E_i (same background, same proximal UP draw) the distal UP
 ``AAAWWTWTTTT`` (Estrem et al. 1998 consensus, −57..−47) at 4–14 and a −35 drawn from
 :data:`STRONG_35`; H_i is E_i with segments 15–23 and 40–48 swapped (the UP element moved
 downstream of the −35), so it has exactly E_i's composition. ``meta["group"]`` is the matched
-index ``f"{i:03d}"`` (for A/B/G just the index); partner ids are explicit meta fields.
+index ``f"{i:03d}"`` (for A/B/G just the index); partner ids are explicit meta fields. Class G is
+a natural weak −10 compensated like the paper's G: by an UP element *and* an extended −10 — the
+consensus UP (AAAAAARNR) at 15–23 and ``TG`` at −15/−14 are added where the promoter has none
+of its own (``meta["up_source"]``/``["ext10_source"]`` = ``"added"``).
+
+**Paper design** (``design="paper"``): the paper's own construction as released (independent
+backgrounds per class, H scrambled in place; :mod:`mitbench.data.mit_paper`). Its CSS and SCR
+pair classes by index only, so they measure something else than the matched design's (see the
+README, "Two designs").
 
 Seeding: independent streams ``numpy.random.default_rng([seed, k])`` per part, so e.g. the natural
 source does not change C–F/H; same seed, same bytes on any machine.
 
-CLI: ``python -m mitbench.data.mit --out DIR [--seed N] [--natural-source curated|regulondb]
-[--regulondb-path FILE]`` writes ``mit.fasta``, ``mit.metadata.csv`` and ``mit.json``.
+**Placement controls** (``controls``; default: on for the matched design, off for the paper's):
+for each of the first 50 E_i (the matched design's backgrounds with an H), two families of
+composition-exact controls of E_i (:mod:`mitbench.data.controls`):
+``up_placement`` (the UP moved to 22 positions where it cannot act, or scrambled in place) and
+``comp_placement`` (UP and TGT both moved, or both scrambled): 2 × 50 × 23 = 2,300 records labelled
+by family, ``meta["group"]`` = the background, ``meta["placement"]`` the placement. They calibrate
+SCR and CSS against "the same bases where they cannot act" (:mod:`mitbench.metrics.placement`).
+
+The controls are permutations of their own E_i, so they are valid for the paper's E too
+(``design="paper", controls=True``), though that is no longer the paper's 650-sequence set.
+
+CLI: ``python -m mitbench.data.mit --out DIR [--seed N] [--design matched|paper]
+[--natural-source curated|regulondb] [--regulondb-path FILE] [--no-controls]`` writes
+``mit.fasta``, ``mit.metadata.csv`` and ``mit.json``.
 """
 from __future__ import annotations
 
 import argparse
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from mitbench.data import controls as ctl
 from mitbench.data import natural
-from mitbench.data.grammar import (BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS,
+from mitbench.data.grammar import (BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS, mismatches,
                                    background, place, resolve_iupac)
 from mitbench.data.records import Element, SequenceRecord
-from mitbench.data.regulondb import mismatches
-from mitbench.suites.base import Suite
 
 COUNTS = {"A": 100, "B": 100, "C": 100, "D": 100, "E": 100, "F": 50, "G": 50, "H": 50}
 NATURAL_CLASSES = {"A": "intact", "B": "weak", "G": "compensated"}
+NATURAL_SOURCES = ("curated", "regulondb")
+DESIGNS = ("matched", "paper")
+DEFAULT_AT = {"matched": 0.55, "paper": 0.56}  # the paper's released backgrounds: 0.56 per base
 STRONG_35 = ("TTGACA", "TTGACT", "TTGATA")  # consensus + 3'-position variants (reference implementation)
 DISTAL_UP = "AAAWWTWTTTT"  # Estrem et al. 1998 PNAS UP consensus, distal subsite −57..−47
 SWAP = ((15, 24), (40, 49))  # H: UP slot <-> spacer segment, half-open
 _MM_BROKEN = mismatches(BROKEN_10, CONSENSUS_10)
-_STREAMS = {"background": 0, "up": 1, "over": 2, "A": 3, "B": 4, "G": 5}
+_STREAMS = {"background": 0, "up": 1, "over": 2, "A": 3, "B": 4, "G": 5, "controls": 6}
+FAMILIES = ("up_placement", "comp_placement")
 
 
 def _rng(seed: int, part: str) -> np.random.Generator:
@@ -106,9 +127,26 @@ def synthetic_records(seed: int = 42, at: float = 0.55) -> list[SequenceRecord]:
     return [r for c in "CDEFH" for r in by[c]]
 
 
+def _compensate(seq: str, elems: tuple[Element, ...], meta: dict, rng: np.random.Generator):
+    """Class G: add the consensus UP at 15–23 and ``TG`` at −15/−14 where the promoter has none."""
+    lay, meta = STANDARD, dict(meta)
+    extra = []
+    if not meta["up"]:
+        seq = place(seq, lay.up_start, resolve_iupac(rng, UP_CONSENSUS))
+        extra.append(Element("up", *lay.up))
+        meta.update(up=True, up_source="added")
+    meta["ext10_source"] = "natural"
+    if not meta["ext10"]:
+        seq = place(seq, lay.ext10_start, "TG")
+        extra.append(Element("ext10", *lay.ext10))
+        meta.update(ext10=True, ext10_source="added")
+    return seq, tuple(sorted(elems + tuple(extra), key=lambda e: e.start)), meta
+
+
 def natural_records(promoters: list[natural.NaturalPromoter], seed: int = 42,
                     at: float = 0.55) -> dict[str, list[SequenceRecord]]:
-    """Classes A, B, G drawn evenly from the intact / weak / compensated pools of ``promoters``.
+    """Classes A, B, G drawn evenly from the intact / weak / compensated pools of ``promoters``;
+    G gets the UP and the extended −10 it lacks (module docstring).
 
     Raises
     ------
@@ -124,6 +162,8 @@ def natural_records(promoters: list[natural.NaturalPromoter], seed: int = 42,
         recs = []
         for j, (p, copy) in enumerate(natural.draw(pools[category], COUNTS[label], rng)):
             seq, elems, meta = natural.realize(p, rng, STANDARD, at)
+            if label == "G":
+                seq, elems, meta = _compensate(seq, elems, meta, rng)
             recs.append(SequenceRecord(_rid(label, j), label, seq, elems, {
                 "group": f"{j:03d}", "design": f"natural_{category}", **meta, "natural_copy": copy}))
         out[label] = recs
@@ -141,81 +181,84 @@ def load_natural(source: str, regulondb_path: str | Path | None = None) -> list[
         from mitbench.data.regulondb import read_promoter_set
 
         return [natural.from_located(p) for p in read_promoter_set(regulondb_path)]
-    raise ValueError(f"natural_source must be 'curated' or 'regulondb', got {source!r}")
+    raise ValueError(f"natural_source must be one of {NATURAL_SOURCES}, got {source!r}")
+
+
+def control_records(e_records: list[SequenceRecord], seed: int = 42) -> list[SequenceRecord]:
+    """The ``up_placement`` and ``comp_placement`` families of the given E records (see module docstring).
+
+    Ids ``UPP_<group>_<placement>`` / ``CMP_<group>_<placement>``; label = family; meta ``group``,
+    ``family``, ``placement``, ``compensated_pair`` (the E record).
+    """
+    rng = _rng(seed, "controls")
+    lay = STANDARD
+    out: list[SequenceRecord] = []
+    for family, prefix in zip(FAMILIES, ("UPP", "CMP")):
+        for e in e_records:
+            g = e.meta["group"]
+            for name in ctl.placement_names(family):
+                if family == "up_placement":
+                    placed = ctl.up_placement(e.sequence, name, rng)
+                    if placed is None:  # a homopolymer UP cannot be scrambled in place
+                        continue
+                    seq, u = placed
+                    moved = (Element("up", u, u + lay.up_len), Element("ext10", *lay.ext10))
+                else:
+                    seq, u, t = ctl.comp_placement(e.sequence, name, rng)
+                    moved = (Element("up", u, u + lay.up_len), Element("ext10_moved", t, t + 3))
+                if seq == e.sequence:  # e.g. the UP moved onto an identical window: no control
+                    continue
+                els = tuple(sorted((Element("minus35", *lay.minus35), Element("minus10", *lay.minus10)) + moved,
+                                   key=lambda x: x.start))
+                out.append(SequenceRecord(f"{prefix}_{g}_{name}", family, seq, els, {
+                    "group": g, "family": family, "placement": name, "design": "placement_control",
+                    "compensated_pair": e.id}))
+    return out
 
 
 def build_mit(seed: int = 42, natural_source: str = "curated", regulondb_path: str | Path | None = None,
-              background_at: float = 0.55) -> list[SequenceRecord]:
-    """All 650 records, classes in order A..H, ids ``A_000``..``H_049``.
+              background_at: float | None = None, controls: bool | None = None,
+              design: str = "matched") -> list[SequenceRecord]:
+    """The 650 MIT records (classes in order A..H, ids ``A_000``..``H_049``), then, with
+    ``controls``, the placement-control families of the first 50 E records.
+
+    Parameters
+    ----------
+    background_at : float, optional
+        Background A/T fraction; None: the design's own (matched 0.55 exact count, paper 0.56
+        per base).
+    controls : bool, optional
+        Add the placement controls; None: on for ``matched``, off for ``paper``.
+    design : {"matched", "paper"}
+        mitbench's matched construction or the paper's own (module docstring).
 
     Raises
     ------
     ValueError
-        On a bad ``natural_source``, a missing RegulonDB path, or two identical sequences.
+        On a bad ``design`` or ``natural_source``, a missing RegulonDB path, or two identical
+        sequences.
     """
-    nat = natural_records(load_natural(natural_source, regulondb_path), seed, background_at)
-    syn = {c: [r for r in synthetic_records(seed, background_at) if r.label == c] for c in "CDEFH"}
+    if design not in DESIGNS:
+        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+    at = DEFAULT_AT[design] if background_at is None else float(background_at)
+    promoters = load_natural(natural_source, regulondb_path)
+    if design == "paper":
+        from mitbench.data.mit_paper import natural_paper, synthetic_paper
+
+        nat, syn = natural_paper(promoters, seed, COUNTS, at), synthetic_paper(seed, COUNTS, at)
+    else:
+        nat = natural_records(promoters, seed, at)
+        syn = {c: [r for r in synthetic_records(seed, at) if r.label == c] for c in "CDEFH"}
     records = [r for c in "ABCDEFGH" for r in (nat if c in nat else syn)[c]]
     seen: dict[str, str] = {}
     for r in records:
         if r.sequence in seen:
             raise ValueError(f"record {r.id!r}: same sequence as {seen[r.sequence]!r} (seed {seed})")
         seen[r.sequence] = r.id
+    if design == "matched" if controls is None else controls:
+        # two controls may coincide (a TGT moved onto a TGT); a control never equals its E
+        records += control_records(syn["E"][:COUNTS["H"]], seed)
     return records
-
-
-class MITSuite(Suite):
-    """The MIT as a suite (config: ``conf/suite/mit.yaml``; keys = these arguments).
-
-    Parameters
-    ----------
-    version : str
-        Benchmark definition version.
-    name : str
-        Suite name used in output paths.
-    seed : int
-        Generation seed.
-    natural_source : {"curated", "regulondb"}
-        Where classes A/B/G come from.
-    regulondb_path : str, optional
-        RegulonDB ``PromoterSet.txt`` (needed for ``natural_source="regulondb"``).
-    background_at : float
-        A/T fraction of the background, in [0, 1].
-    n_boot, boot_seed : int
-        Bootstrap resamples and seed for the metrics' confidence intervals.
-    """
-
-    name = "mit"
-
-    def __init__(self, version: str = "1.0", name: str = "mit", seed: int = 42, natural_source: str = "curated",
-                 regulondb_path: str | None = None, background_at: float = 0.55, n_boot: int = 1000,
-                 boot_seed: int = 0) -> None:
-        super().__init__(version)
-        if natural_source not in ("curated", "regulondb"):
-            raise ValueError(f"natural_source must be 'curated' or 'regulondb', got {natural_source!r}")
-        if not 0.0 <= float(background_at) <= 1.0:
-            raise ValueError(f"background_at must be in [0, 1], got {background_at}")
-        self.name = name
-        self.seed, self.natural_source, self.regulondb_path = int(seed), natural_source, regulondb_path
-        self.background_at, self.n_boot, self.boot_seed = float(background_at), int(n_boot), int(boot_seed)
-
-    def build(self) -> list[SequenceRecord]:
-        return build_mit(self.seed, self.natural_source, self.regulondb_path, self.background_at)
-
-    def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
-        from mitbench.metrics.mit import summarize_mit
-
-        return summarize_mit(table, n_boot=self.n_boot, seed=self.boot_seed)
-
-    def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
-        from mitbench.report.mit import mit_figures
-
-        return mit_figures(table, metrics, outdir)
-
-    def report(self, table: pd.DataFrame, metrics: dict[str, Any]) -> str:
-        from mitbench.report.mit import mit_report
-
-        return mit_report(table, metrics)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Path]:
@@ -226,15 +269,18 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
     ap = argparse.ArgumentParser(prog="python -m mitbench.data.mit", description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--natural-source", choices=("curated", "regulondb"), default="curated")
+    ap.add_argument("--natural-source", choices=NATURAL_SOURCES, default="curated")
     ap.add_argument("--regulondb-path", default=None, help="RegulonDB PromoterSet.txt (for --natural-source regulondb)")
-    ap.add_argument("--background-at", type=float, default=0.55)
+    ap.add_argument("--background-at", type=float, default=None, help="default: the design's own (0.55 / 0.56)")
+    ap.add_argument("--design", choices=DESIGNS, default="matched")
+    ap.add_argument("--no-controls", action="store_true", help="only the 650 records (no placement controls)")
     ap.add_argument("--stem", default="mit", help="output file stem")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    records = validate_records(build_mit(args.seed, args.natural_source, args.regulondb_path, args.background_at))
+    records = validate_records(build_mit(args.seed, args.natural_source, args.regulondb_path, args.background_at,
+                                         controls=False if args.no_controls else None, design=args.design))
     paths = write_records(records, args.out, args.stem)
-    counts = " ".join(f"{c}={sum(r.label == c for r in records)}" for c in "ABCDEFGH")
+    counts = " ".join(f"{c}={sum(r.label == c for r in records)}" for c in [*"ABCDEFGH", *FAMILIES])
     print(f"{len(records)} records ({counts}) in {time.perf_counter() - t0:.3f} s")
     for kind, path in paths.items():
         print(f"{kind}: {path}")

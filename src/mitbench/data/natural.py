@@ -17,16 +17,17 @@ TGTAAT is exactly one mismatch, at −11.
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from mitbench.data.grammar import CONSENSUS_10, STANDARD, UP_CONSENSUS, Layout, background, place, resolve_iupac
+from mitbench.data.grammar import (CONSENSUS_10, STANDARD, UP_CONSENSUS, Layout, background, mismatches, place,
+                                   resolve_iupac)
 from mitbench.data.records import Element
-from mitbench.data.regulondb import LocatedPromoter, mismatches
+from mitbench.data.regulondb import LocatedPromoter
+from mitbench.data.textio import InputError, parse_table, read_text
 
 CATEGORIES = ("intact", "weak", "compensated")
 _COLUMNS = ("name", "gene", "organism", "minus35", "spacer", "minus10", "up", "ext10",
@@ -82,9 +83,9 @@ class NaturalPromoter:
         return "compensated" if (self.up or self.ext10) else "weak"
 
 
-def _flag(value: str, row: int, column: str) -> bool:
+def _flag(value: str, where: str, column: str) -> bool:
     if value not in ("0", "1"):
-        raise ValueError(f"natural promoter table row {row}: {column} must be 0 or 1, got {value!r}")
+        raise InputError(f"{where}: {column} must be 0 or 1, got {value!r}")
     return value == "1"
 
 
@@ -93,31 +94,30 @@ def load_curated(path: str | Path | None = None) -> list[NaturalPromoter]:
 
     Raises
     ------
-    ValueError
-        Naming the row: missing columns, a hexamer that is not 6 ACGT bases, a spacer outside
-        15–19, a flag other than 0/1, or a duplicate name.
+    InputError
+        Naming the file and row: missing columns, a row of another width, a hexamer that is not
+        6 ACGT bases, a spacer outside 15–19, a flag other than 0/1, or a duplicate name.
     """
     if path is None:
         text = resources.files("mitbench").joinpath("resources", "natural_promoters.csv").read_text()
     else:
-        text = Path(path).read_text()
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValueError(f"natural promoter table: missing columns {missing}")
+        text = read_text(path)
+    source = str(path or "natural_promoters.csv")
+    header, rows = parse_table(text, source, ",", _COLUMNS)
     out, seen = [], set()
-    for row, d in enumerate(reader, 2):
+    for row, fields in rows:
+        d, where = dict(zip(header, fields)), f"{source}, line {row}"
         for col in ("minus35", "minus10"):
             if len(d[col]) != 6 or set(d[col]) - set("ACGT"):
-                raise ValueError(f"natural promoter table row {row} ({d['name']}): {col} {d[col]!r} "
+                raise InputError(f"{where} ({d['name']}): {col} {d[col]!r} "
                                  "is not 6 ACGT bases")
         if not d["spacer"].isdigit() or not 15 <= int(d["spacer"]) <= 19:
-            raise ValueError(f"natural promoter table row {row} ({d['name']}): spacer {d['spacer']!r} not in 15-19")
+            raise InputError(f"{where} ({d['name']}): spacer {d['spacer']!r} not in 15-19")
         if d["name"] in seen:
-            raise ValueError(f"natural promoter table row {row}: duplicate name {d['name']!r}")
+            raise InputError(f"{where}: duplicate name {d['name']!r}")
         seen.add(d["name"])
         out.append(NaturalPromoter(d["name"], d["gene"], "curated", d["minus35"], d["minus10"], int(d["spacer"]),
-                                   _flag(d["up"], row, "up"), _flag(d["ext10"], row, "ext10"), d["citation"]))
+                                   _flag(d["up"], where, "up"), _flag(d["ext10"], where, "ext10"), d["citation"]))
     return out
 
 
@@ -142,8 +142,12 @@ def fit_spacer(natural: str, filler: str) -> str:
 
 
 def realize(p: NaturalPromoter, rng: np.random.Generator, layout: Layout = STANDARD,
-            at: float = 0.55) -> tuple[str, tuple[Element, ...], dict]:
+            at: float = 0.55, bg: str | None = None) -> tuple[str, tuple[Element, ...], dict]:
     """Place ``p`` in the layout: −35 and −10 at the layout positions, natural context kept.
+
+    The background is drawn with :func:`~mitbench.data.grammar.background` at ``at`` unless ``bg``
+    (``layout.length`` bp) is given (the paper's design draws its own, see
+    :mod:`mitbench.data.mit_paper`).
 
     Returns
     -------
@@ -155,7 +159,9 @@ def realize(p: NaturalPromoter, rng: np.random.Generator, layout: Layout = STAND
         Provenance and flags: natural_name, gene, natural_source, citation, minus35, minus10,
         mm10, natural_spacer, up, ext10, up_source (``natural``/``consensus``/``none``).
     """
-    seq = background(rng, layout.length, at)
+    seq = background(rng, layout.length, at) if bg is None else bg
+    if len(seq) != layout.length:
+        raise ValueError(f"natural promoter {p.name!r}: background of {len(seq)} bp for a {layout.length}-bp layout")
     s35, (s10, e10) = layout.minus35_start, layout.minus10
     if p.upstream:
         ctx = p.upstream[-s35:]

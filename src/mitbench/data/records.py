@@ -54,7 +54,8 @@ class SequenceRecord:
     label : str
         Class label (``"A"``..``"H"`` for the MIT; probe condition names for probes).
     sequence : str
-        Upper-case ACGT string.
+        Upper-case ACGT string; ``""`` for a score-only record (its score is read from a file
+        whose sequences were not released, see :mod:`mitbench.data.probe_scores`).
     elements : tuple of Element
         Element annotations.
     meta : mapping
@@ -93,14 +94,17 @@ def clean_sequence(record_id: str, sequence: str) -> str:
     return seq
 
 
-def validate_records(records: Iterable[SequenceRecord]) -> list[SequenceRecord]:
+def validate_records(records: Iterable[SequenceRecord], score_only: bool = False) -> list[SequenceRecord]:
     """Check ids and sequences of a whole set; return records with upper-cased sequences.
+
+    With ``score_only`` every record must have no sequence (``""``): a set read from a score
+    file, scorable only by ``model=precomputed``.
 
     Raises
     ------
     ValueError
         On an empty or whitespace-containing id, a duplicate id, an empty sequence or a
-        non-ACGT character; the message names the record.
+        non-ACGT character (a sequence, with ``score_only``); the message names the record.
     """
     out: list[SequenceRecord] = []
     seen: set[str] = set()
@@ -110,6 +114,11 @@ def validate_records(records: Iterable[SequenceRecord]) -> list[SequenceRecord]:
         if rec.id in seen:
             raise ValueError(f"record {rec.id!r}: duplicate id")
         seen.add(rec.id)
+        if score_only:
+            if rec.sequence or rec.elements:
+                raise ValueError(f"record {rec.id!r}: a score-only record has no sequence or elements")
+            out.append(rec)
+            continue
         seq = clean_sequence(rec.id, rec.sequence)
         for el in rec.elements:
             if el.end > len(seq):
@@ -120,27 +129,14 @@ def validate_records(records: Iterable[SequenceRecord]) -> list[SequenceRecord]:
     return out
 
 
-def check_lengths(records: Sequence[SequenceRecord], *, exact: int | None = None,
-                  maximum: int | None = None, who: str = "model") -> None:
-    """Raise ValueError naming the first record whose length breaks a model's constraint.
-
-    Parameters
-    ----------
-    exact : int, optional
-        Required length (layout-bound models read fixed positions).
-    maximum : int, optional
-        Longest sequence the model accepts (context length, in nucleotides).
-    who : str
-        Name used in the message.
-    """
+def check_lengths(records: Sequence[SequenceRecord], *, exact: int, who: str = "model") -> None:
+    """Raise ValueError naming the first record whose length is not ``exact`` (layout-bound models
+    read fixed positions; ``who`` names the model in the message)."""
     for rec in records:
-        n = len(rec.sequence)
-        if exact is not None and n != exact:
+        if len(rec.sequence) != exact:
             raise ValueError(
-                f"record {rec.id!r}: length {n} bp, but {who} reads fixed positions of a {exact}-bp layout"
-            )
-        if maximum is not None and n > maximum:
-            raise ValueError(f"record {rec.id!r}: length {n} bp exceeds {who}'s context of {maximum} bp")
+                f"record {rec.id!r}: length {len(rec.sequence)} bp, but {who} reads fixed positions of a "
+                f"{exact}-bp layout")
 
 
 def records_to_frame(records: Sequence[SequenceRecord]):

@@ -19,21 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from mitbench.data.grammar import CONSENSUS_10, CONSENSUS_35, STANDARD, Layout
+from mitbench.data.grammar import CONSENSUS_10, CONSENSUS_35, STANDARD, Layout, mismatches
+from mitbench.data.textio import InputError, read_text, split_lines
 
 TSS_INDEX = 60  # 0-based index of the +1 in the 81-nt window
 WINDOW = 81
 DISCRIMINATOR = range(4, 10)  # nt between the −10 hexamer's last base and the +1 (typical 5–9)
 SPACERS = range(15, 20)
 UP_SLOT = "WWWWWWRNR"  # A/T-tract reading of the proximal UP consensus AAAAAARNR (Estrem 1998)
-_IUPAC = {"A": "A", "C": "C", "G": "G", "T": "T", "W": "AT", "R": "AG", "N": "ACGT"}
-
-
-def mismatches(seq: str, pattern: str) -> int:
-    """Number of positions where ``seq`` does not match the IUPAC ``pattern`` (same length)."""
-    if len(seq) != len(pattern):
-        raise ValueError(f"length mismatch: {seq!r} vs pattern {pattern!r}")
-    return sum(c not in _IUPAC[p] for c, p in zip(seq, pattern))
 
 
 @dataclass(frozen=True)
@@ -122,21 +115,21 @@ def is_sigma70(field: str) -> bool:
 
 
 def iter_rows(path: str | Path) -> Iterator[tuple[int, list[str]]]:
-    """``(line number, 8 fields)`` for every data line of a PromoterSet file (all sigma factors).
+    """``(line number, 8 fields)`` for every data line of a PromoterSet file (all sigma factors;
+    plain or compressed).
 
     Raises
     ------
-    ValueError
-        If a non-comment line does not have 8 tab-separated fields (naming the line).
+    InputError
+        Naming the line: a non-comment line without 8 tab-separated fields, or bytes that are not text.
     """
-    with open(path) as fh:
-        for lineno, line in enumerate(fh, 1):
-            if line.startswith("#") or not line.strip():
-                continue
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) != 8:
-                raise ValueError(f"{path}: line {lineno} has {len(fields)} tab-separated fields, expected 8")
-            yield lineno, fields
+    for lineno, line in enumerate(split_lines(read_text(path)), 1):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != 8:
+            raise InputError(f"{path}, line {lineno}: {len(fields)} tab-separated fields, expected 8")
+        yield lineno, fields
 
 
 def read_promoter_set(path: str | Path) -> list[LocatedPromoter]:
@@ -147,7 +140,7 @@ def read_promoter_set(path: str | Path) -> list[LocatedPromoter]:
 
     Raises
     ------
-    ValueError
+    InputError
         On a malformed line (see :func:`iter_rows`) or if the file holds no usable σ70 row.
     """
     out: list[LocatedPromoter] = []
@@ -158,7 +151,7 @@ def read_promoter_set(path: str | Path) -> list[LocatedPromoter]:
         s35, s10 = locate(window)
         out.append(LocatedPromoter(pid, name, window, s35, s10, confidence))
     if not out:
-        raise ValueError(f"{path}: no usable Sigma70 promoter rows")
+        raise InputError(f"{path}: no usable Sigma70 promoter rows")
     return out
 
 

@@ -58,6 +58,8 @@ class SyntheticPromoters(RegressionData):
     def __init__(self, n: int = 3000, seed: int = 20240917, noise: float = 0.3,
                  val_fraction: float = 0.15, test_fraction: float = 0.15) -> None:
         self.n, self.seed, self.noise = int(n), int(seed), float(noise)
+        if self.n < 1:
+            raise ValueError(f"synthetic data: n must be >= 1, got {n}")
         self.val_fraction, self.test_fraction = val_fraction, test_fraction
 
     def build(self) -> pd.DataFrame:

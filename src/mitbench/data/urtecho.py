@@ -30,8 +30,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from mitbench.data.grammar import STANDARD
 from mitbench.data.records import ALPHABET, reverse_complement
-from mitbench.data.training import RegressionData, split_by_group
+from mitbench.data.textio import InputError, parse_float, read_table, read_text, split_lines
+from mitbench.data.training import (DEFAULT_MAX_EXCLUDED, RegressionData, check_fraction, split_by_group,
+                                    verify_files)
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +44,11 @@ SPACERS = "SpacerSequences.txt"
 SENSE_5P = "TCCGACGGGGAGTATATACTC"  # first 21 bp of every sense-strand line (controls included)
 MINUS35_AT = 109  # 0-based −35 start in the 198-bp sense sequence (= 24 + 85)
 SPACER_AT = MINUS35_AT + 6
-WINDOW = (MINUS35_AT - 30, MINUS35_AT + 70)  # 100 bp, −35 lands at 30
+WINDOW = (MINUS35_AT - STANDARD.minus35_start, MINUS35_AT - STANDARD.minus35_start + STANDARD.length)  # −35 lands on the layout
 UP_NAMES = ("noUP", "gourse_136fold_up", "gourse_326fold_up")
 REPLICATES = ("RNA_exp_rep1.1", "RNA_exp_rep1.2", "RNA_exp_rep2", "RNA_exp_rep3")
+COLUMNS = ("id", "sequence", "expression", "log2_expression", "log2_rep1", "log2_rep2", "log2_rep3",
+           "up", "minus35", "spacer", "minus10", "background", "control")
 
 
 def parse_name(name: str) -> dict[str, str]:
@@ -76,9 +81,34 @@ def sense_strand(sequence: str) -> str | None:
 
 
 def read_spacers(root: str | Path) -> dict[str, str]:
-    """``{spacer id: 17-bp sequence}`` from ``SpacerSequences.txt``."""
-    lines = (Path(root) / SPACERS).read_text().split("\n")[1:]
-    return dict(line.split()[:2] for line in lines if line.strip())
+    """``{spacer id: 17-bp sequence}`` from ``SpacerSequences.txt`` (columns ``Spacer``, ``Sequence``)."""
+    header, rows = read_table(Path(root) / SPACERS, None, ["Spacer", "Sequence"])
+    i, j = header.index("Spacer"), header.index("Sequence")
+    return {fields[i]: fields[j].upper() for _, fields in rows}
+
+
+def read_library(path: str | Path) -> dict[str, str]:
+    """``{name: sequence as written}`` from the library file (one ``>name<TAB>sequence`` per line).
+
+    Raises
+    ------
+    InputError
+        Naming the file and line: a line of another form, a repeated name, or no line at all.
+    """
+    library: dict[str, str] = {}
+    for lineno, line in enumerate(split_lines(read_text(path)), 1):
+        if not line.strip():
+            continue
+        name, tab, seq = line.partition("\t")
+        name = name.strip()
+        if not tab or not name.startswith(">") or len(name) < 2:
+            raise InputError(f"{path}, line {lineno}: expected '>name<TAB>sequence', got {line[:60]!r}")
+        if name[1:] in library:
+            raise InputError(f"{path}, line {lineno}: name {name[1:]!r} occurs twice")
+        library[name[1:]] = seq.strip()
+    if not library:
+        raise InputError(f"{path}: no library sequences")
+    return library
 
 
 def read_urtecho(root: str | Path, verbose: bool = True) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
@@ -95,21 +125,32 @@ def read_urtecho(root: str | Path, verbose: bool = True) -> tuple[pd.DataFrame, 
         Rows dropped: name missing from the library, orientation flanks not found, non-ACGT
         base, spacer not at its expected position, or non-positive/non-finite expression.
         Their count is printed (``verbose``) and logged.
+
+    Raises
+    ------
+    InputError
+        Naming the file and line: a malformed line (see :func:`read_library` and
+        :func:`mitbench.data.textio.read_table`), a cell that is not a number, a repeated name,
+        or an expression table without rows.
     """
     root = Path(root)
-    library: dict[str, str] = {}
-    for line in (root / LIBRARY).read_text().splitlines():
-        if line.strip():
-            name, _, seq = line.partition("\t")
-            library[name.lstrip(">").strip()] = seq
-    expr = pd.read_csv(root / EXPRESSION, sep=r"\s+")
+    library = read_library(root / LIBRARY)
+    header, lines = read_table(root / EXPRESSION, None, ["name", "RNA_exp_average"])
+    if not lines:
+        raise InputError(f"{root / EXPRESSION}: a header but no data rows")
     spacers = read_spacers(root)
-    rows, excluded = [], []
-    for rec in expr.to_dict("records"):
-        name = str(rec["name"])
+    numeric = [c for c in ("RNA_exp_average", *REPLICATES) if c in header]
+    rows, excluded, seen = [], [], set()
+    for lineno, fields in lines:
+        where = f"{root / EXPRESSION}, line {lineno}"
+        name = fields[header.index("name")]
+        if name in seen:
+            raise InputError(f"{where}: name {name!r} occurs twice")
+        seen.add(name)
+        rec = {c: parse_float(fields[header.index(c)], f"{where}, column {c!r}") for c in numeric}
         row, reason = _row(name, library.get(name), rec, spacers)
         if reason:
-            excluded.append((name, reason))
+            excluded.append((name, f"{EXPRESSION} line {lineno}: {reason}"))
         else:
             rows.append(row)
     message = f"urtecho2019: {len(rows)} rows kept, {len(excluded)} excluded"
@@ -118,7 +159,7 @@ def read_urtecho(root: str | Path, verbose: bool = True) -> tuple[pd.DataFrame, 
     log.info(message)
     if verbose:
         print(message)
-    return pd.DataFrame(rows), excluded
+    return pd.DataFrame(rows, columns=COLUMNS), excluded
 
 
 def _log2(value: float) -> float:
@@ -162,20 +203,30 @@ class Urtecho2019(RegressionData):
         variants train. No test sequence shares a background with a training sequence.
     include_controls : bool
         Keep the negative/positive controls (in the training split; they have no background).
+    max_excluded : float
+        Largest fraction of expression rows that may be excluded before the run stops (see
+        :mod:`mitbench.data.training`).
+    sha256 : mapping of str to str, optional
+        Pinned SHA-256 of the files by name (the config pins the published ones); None checks nothing.
     """
 
     name = "urtecho2019"
     target_name = "log2 RNA/DNA"
 
     def __init__(self, root: str, test_backgrounds: list[str], val_backgrounds: list[str],
-                 include_controls: bool = False) -> None:
+                 include_controls: bool = False, max_excluded: float = DEFAULT_MAX_EXCLUDED,
+                 sha256: dict[str, str] | None = None) -> None:
         self.root = root
+        self.max_excluded = check_fraction(max_excluded, "max_excluded")
+        self.sha256 = dict(sha256) if sha256 else None
         self.test_backgrounds = list(test_backgrounds)
         self.val_backgrounds = list(val_backgrounds)
         self.include_controls = include_controls
 
     def build(self) -> pd.DataFrame:
-        table, _ = read_urtecho(self.root)
+        self.file_sha256 = verify_files(self.root, (LIBRARY, EXPRESSION, SPACERS), self.sha256)
+        table, self.excluded = read_urtecho(self.root)
+        self.n_read = len(table) + len(self.excluded)
         if not self.include_controls:
             table = table[table["control"] == ""]
         table = table.assign(target=table["log2_expression"])

@@ -18,8 +18,10 @@ sign(model Δ) == sign(measured Δ) (a zero model Δ counts as discordant); ``p_
 cluster-bootstrap CIs (``_ci_low``/``_ci_high``; clusters = pairs sharing a base record,
 ``default_rng(seed)``) of the last two and
 ``p_delta_spearman_replicates`` = Spearman of measured Δ from replicate 1 vs replicate 2 (the
-ceiling a model can reach given measurement noise). ``spearman`` = Spearman(score,
-log2_expression) over all designed variants, with a bootstrap CI.
+ceiling a model can reach given measurement noise), and ``p_delta_spearman_pvalue`` = one-sided
+bootstrap p of Δ Spearman > 0 (:func:`bootstrap_pvalue`). ``spearman`` = Spearman(score,
+log2_expression) over all designed variants, with a bootstrap CI and p-value (``n_boot``
+resamples, the configured number).
 """
 from __future__ import annotations
 
@@ -27,9 +29,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from mitbench.metrics.stats import percentile_ci
+from mitbench.metrics.stats import correlation, percentile_ci, spearman_rows
 
 KEYS = ["up", "minus35", "spacer", "minus10", "background"]
 UP_VARIANTS = {"up136": "gourse_136fold_up", "up326": "gourse_326fold_up"}
@@ -61,9 +62,13 @@ def matched_pairs(table: pd.DataFrame, column: str, base: str, other: str) -> pd
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
-    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
-        return NAN
-    return float(stats.spearmanr(x, y)[0])
+    return correlation(x, y, "spearman")[0]
+
+
+def bootstrap_pvalue(samples: np.ndarray) -> float:
+    """One-sided p of "statistic > 0" from bootstrap replicates: ``(1 + #{s <= 0}) / (B + 1)``."""
+    s = samples[np.isfinite(samples)]
+    return float((1 + (s <= 0).sum()) / (s.size + 1)) if s.size else NAN
 
 
 def _concordance(m: np.ndarray, t: np.ndarray) -> float:
@@ -85,6 +90,7 @@ def pair_block(prefix: str, pairs: pd.DataFrame, n_boot: int = 0, seed: int = 0)
         for name, samples in (("delta_spearman", rho), ("sign_concordance", conc)):
             lo, hi = percentile_ci(samples[np.isfinite(samples)]) if np.isfinite(samples).any() else (NAN, NAN)
             out[f"{prefix}_{name}_ci_low"], out[f"{prefix}_{name}_ci_high"] = lo, hi
+        out[f"{prefix}_delta_spearman_pvalue"] = bootstrap_pvalue(rho)
         if "rep1_delta" in pairs:
             ok = pairs[["rep1_delta", "rep2_delta"]].notna().all(axis=1)
             out[f"{prefix}_delta_spearman_replicates"] = _spearman(
@@ -113,8 +119,10 @@ def summarize_measured(table: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -
     s, y = designed["score"].to_numpy(float), designed["log2_expression"].to_numpy(float)
     out: dict[str, Any] = {"n_designed": int(len(designed)), "spearman": _spearman(s, y)}
     if n_boot and len(s) >= 3:
-        idx = np.random.default_rng(seed).integers(0, len(s), size=(min(n_boot, 200), len(s)))
-        out["spearman_ci_low"], out["spearman_ci_high"] = percentile_ci(np.array([_spearman(s[i], y[i]) for i in idx]))
+        idx = np.random.default_rng(seed).integers(0, len(s), size=(n_boot, len(s)))
+        rho = np.concatenate([spearman_rows(s[part], y[part]) for part in np.array_split(idx, max(1, n_boot // 100))])
+        out["spearman_ci_low"], out["spearman_ci_high"] = percentile_ci(rho)
+        out["spearman_pvalue"] = bootstrap_pvalue(rho)
     ups = {k: matched_pairs(designed, "up", "noUP", v) for k, v in UP_VARIANTS.items()}
     for k, pairs in ups.items():
         out.update(pair_block(k, pairs, n_boot, seed))

@@ -17,14 +17,25 @@ Definitions (``d`` = Cohen's d, pooled SD, ddof=1; see :mod:`mitbench.metrics.st
 
 Statistics
 ----------
-* CIs: 95 % numpy percentile bootstrap, ``n_boot`` resamples from ``default_rng(seed)``;
-  CSS/SCR resample matched pairs; MES/CIR/CM resample each class independently (stratified),
-  which ignores the shared backgrounds of C/D/E and is therefore conservative for CM. The CI
-  of a ratio (CIR, CM) is nan when its denominator changes sign across resamples (unbounded).
+* CIs: CSS/SCR (proportions) exact Clopper–Pearson; MES/CIR/CM a 95 % numpy percentile
+  bootstrap, ``n_boot`` resamples from ``default_rng(seed)``, each class resampled independently
+  (stratified), which ignores the shared backgrounds of C/D/E and is therefore conservative for
+  CM. The CI of a ratio (CIR, CM) is nan when its denominator changes sign across resamples
+  (unbounded). ``n_boot=0`` skips the bootstraps (used for the many null copies).
+* ``css_consistency``/``scr_consistency``: the share of pairs moving the same way
+  (:func:`mitbench.metrics.stats.edit_consistency`): near 1, the pairs are one fixed edit on
+  different backgrounds, not independent replicates, and the binomial p-value says little.
+* Placement controls (when present): :mod:`mitbench.metrics.placement` keys for the
+  ``up_placement`` and ``comp_placement`` families.
 * ``css_pvalue``/``scr_pvalue``: exact one-sided binomial test of ``P(E > partner) > 0.5`` on
   the pairs, ties counted as failures (the test of the statistic as defined, and conservative).
-  A t-test on 0/1 outcomes is avoided: with 100 pairs it is only approximately valid and
-  undefined when all outcomes agree.
+  A t-test on 0/1 outcomes is avoided by default: with 100 pairs it is only approximately valid
+  and undefined when all outcomes agree. ``stats`` (the ``stats`` config group,
+  :mod:`mitbench.metrics.win_tests`) swaps the test and interval: ``stats=paper`` gives the
+  paper's t-test and bootstrap; ``css_stats`` names the policy used.
+* ``unpaired=True`` (classes drawn independently: external sets, the paper's design) adds the
+  unpaired keys of :mod:`mitbench.metrics.unpaired` for E vs D (``css_auc``...) and E vs H
+  (``scr_auc``...) beside the index pairing.
 * Undefined values are ``nan`` (JSON ``null``) with the reason in ``notes``.
 """
 from __future__ import annotations
@@ -34,8 +45,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mitbench.metrics.stats import (binom_greater_pvalue, bootstrap_groups, bootstrap_paired_rate,
-                                    bootstrap_ratio, cohens_d, cohens_d_batch, safe_ratio, win_rate)
+from mitbench.metrics.placement import summarize_placements
+from mitbench.metrics.stats import (bootstrap_groups, bootstrap_ratio, cohens_d, cohens_d_batch, edit_consistency,
+                                    safe_ratio, win_rate)
+from mitbench.metrics.unpaired import unpaired_block
+from mitbench.metrics.win_tests import ExactWinTest
 
 CLASSES = tuple("ABCDEFGH")
 NAN = float("nan")
@@ -71,15 +85,16 @@ def paired_scores(table: pd.DataFrame, base: str, other: str, on: str = "group")
     return joined.iloc[:, 0].to_numpy(float), joined.iloc[:, 1].to_numpy(float)
 
 
-def _paired_block(prefix: str, base: np.ndarray, other: np.ndarray, n_boot: int, seed: int) -> dict[str, Any]:
+def _paired_block(prefix: str, base: np.ndarray, other: np.ndarray, stats) -> dict[str, Any]:
     rate, wins, ties = win_rate(other, base)
-    lo, hi = bootstrap_paired_rate(other, base, n_boot, seed)
+    lo, hi = stats.ci(wins, base.size)
     return {prefix: rate, f"{prefix}_ci_low": lo, f"{prefix}_ci_high": hi,
-            f"{prefix}_pvalue": binom_greater_pvalue(wins, base.size), f"{prefix}_ties": ties,
-            f"{prefix}_n": int(base.size)}
+            f"{prefix}_pvalue": stats.pvalue(wins, base.size), f"{prefix}_ties": ties,
+            f"{prefix}_n": int(base.size), f"{prefix}_consistency": edit_consistency(other, base)}
 
 
-def summarize_mit(table: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
+def summarize_mit(table: pd.DataFrame, n_boot: int = 1000, seed: int = 0, stats=None, unpaired: bool = False,
+                  n_repair: int = 10000) -> dict[str, Any]:
     """All MIT metrics from a scores table.
 
     Parameters
@@ -91,6 +106,12 @@ def summarize_mit(table: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> dic
         Bootstrap resamples for every CI.
     seed : int
         Seed of the bootstrap generator (same seed, same CIs).
+    stats : ExactWinTest or PaperWinTest, optional
+        p-value and interval of CSS/SCR (:mod:`mitbench.metrics.win_tests`; default exact).
+    unpaired : bool
+        Add the unpaired statistics of E vs D and E vs H (classes drawn independently).
+    n_repair : int
+        Random re-pairings behind ``<css|scr>_repair_*`` (with ``unpaired``; 0 skips them).
 
     Returns
     -------
@@ -106,14 +127,17 @@ def summarize_mit(table: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> dic
         bad = table.loc[~np.isfinite(table["score"].to_numpy(float)), "id"].iloc[0]
         raise ValueError(f"record {bad!r}: non-finite score")
     by = {c: table.loc[table["class"] == c, "score"].to_numpy(float) for c in CLASSES}
-    out: dict[str, Any] = {}
+    stats = ExactWinTest() if stats is None else stats
+    out: dict[str, Any] = {"css_stats": stats.name}
     notes: list[str] = []
 
     for prefix, base in (("css", "D"), ("scr", "H")):
         b, e = paired_scores(table, base, "E")
-        out.update(_paired_block(prefix, b, e, n_boot, seed))
+        out.update(_paired_block(prefix, b, e, stats))
         if b.size == 0:
             notes.append(f"{prefix}: no matched {base}/E pairs")
+        if unpaired and by[base].size and by["E"].size:
+            out.update(unpaired_block(prefix, by["E"], by[base], n_boot, seed, n_repair))
 
     for key, (x, y) in (("mes_natural", ("A", "B")), ("mes_synthetic", ("C", "D"))):
         out[key] = cohens_d(by[x], by[y])
@@ -121,7 +145,8 @@ def summarize_mit(table: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> dic
                                   n_boot, seed)
         out[f"{key}_ci_low"], out[f"{key}_ci_high"] = lo, hi
         if not np.isfinite(out[key]):
-            notes.append(f"{key}: undefined (class {x} or {y} absent/too small, or zero pooled SD)")
+            notes.append(f"{key}: undefined (class {x} or {y} absent/too small, or a pooled SD of zero up to "
+                         "float noise: the two classes' scores do not vary)")
         elif not np.isfinite(lo):
             notes.append(f"{key} CI: undefined (a bootstrap resample had zero pooled SD)")
 
@@ -143,6 +168,7 @@ def summarize_mit(table: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> dic
         if np.isfinite(out[k]) and not np.isfinite(out[f"{k}_ci_low"]):
             notes.append(f"{k} CI: unbounded ({den} changes sign across bootstrap resamples)")
 
+    out.update(summarize_placements(table, n_boot=n_boot, seed=seed))
     for c in CLASSES:
         out[f"mean_{c}"] = means[c]
         out[f"n_{c}"] = int(by[c].size)

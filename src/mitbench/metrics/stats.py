@@ -8,6 +8,10 @@ Conventions
 * Undefined quantities are ``nan``, never ``inf`` and never a silent cap: a ratio whose
   denominator is zero, Cohen's d with zero pooled standard deviation, a win rate over zero
   pairs. Callers report the reason (see :func:`mitbench.metrics.mit.summarize_mit` ``notes``).
+* Near-zero variance is zero: a standard deviation below :data:`REL_TOL` times the scores'
+  magnitude is float noise (e.g. sums that differ only in their last bits), not an effect.
+* Proportions get exact (Clopper–Pearson) intervals; a percentile bootstrap of 100/100 wins would
+  print [1, 1].
 * Bootstrap intervals are **numpy percentile bootstraps** (not ``scipy.stats.bootstrap``): the
   statistics here are often degenerate (a win rate of 1.0 in every resample), where BCa's
   acceleration estimate is undefined; the percentile interval stays well defined and is
@@ -21,6 +25,7 @@ import numpy as np
 from scipy import stats as _st
 
 Array = np.ndarray
+REL_TOL = 1e-9  # |sd| <= REL_TOL * max|score| counts as zero spread (float64 noise is ~1e-16 relative)
 
 
 def safe_ratio(num: float, den: float) -> float:
@@ -45,8 +50,8 @@ def cohens_d(x: Sequence[float], y: Sequence[float]) -> float:
         ``(mean(x) - mean(y)) / s_pooled`` with
         ``s_pooled² = ((n1-1) s_x² + (n2-1) s_y²) / (n1 + n2 - 2)``.
         ``nan`` when n1 < 1, n2 < 1, n1 + n2 < 3 (no degree of freedom), or when
-        ``s_pooled == 0`` (both groups constant: the standardised effect is undefined,
-        even if the means differ).
+        ``s_pooled <= REL_TOL * max|score|`` (both groups constant up to float noise: the
+        standardised effect is undefined, even if the means differ).
     """
     d = cohens_d_batch(np.asarray(x, float)[None, :], np.asarray(y, float)[None, :])
     return float(d[0])
@@ -61,8 +66,9 @@ def cohens_d_batch(x: Array, y: Array) -> Array:
     ss2 = ((y - y.mean(1, keepdims=True)) ** 2).sum(1)
     sd = np.sqrt((ss1 + ss2) / (n1 + n2 - 2))
     diff = x.mean(1) - y.mean(1)
+    ok = sd > REL_TOL * np.maximum(np.abs(x).max(1), np.abs(y).max(1))  # near-zero spread is zero
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(sd > 0, diff / np.where(sd > 0, sd, 1.0), np.nan)
+        return np.where(ok, diff / np.where(ok, sd, 1.0), np.nan)
 
 
 def win_rate(a: Sequence[float], b: Sequence[float]) -> tuple[float, int, int]:
@@ -80,6 +86,100 @@ def win_rate(a: Sequence[float], b: Sequence[float]) -> tuple[float, int, int]:
         raise ValueError(f"paired arrays differ in shape: {a.shape} vs {b.shape}")
     wins, ties = int((a > b).sum()), int((a == b).sum())
     return (wins / a.size if a.size else float("nan")), wins, ties
+
+
+def correlation(x: Sequence[float], y: Sequence[float], method: str = "pearson") -> tuple[float, float]:
+    """Pearson or Spearman correlation and its two-sided p-value, guarded for degenerate input.
+
+    Parameters
+    ----------
+    x, y : array_like of float, shape (n,)
+        Paired values (NaN pairs are dropped).
+    method : {"pearson", "spearman"}
+
+    Returns
+    -------
+    r, p : float
+        ``(nan, nan)`` when fewer than 3 complete pairs remain or either input is constant
+        (zero range): a correlation with a constant is undefined, not 0.
+    """
+    x, y = np.asarray(x, float).ravel(), np.asarray(y, float).ravel()
+    if x.shape != y.shape:
+        raise ValueError(f"correlation of arrays of different shapes: {x.shape} vs {y.shape}")
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan"), float("nan")
+    if method == "pearson":
+        res = _st.pearsonr(x, y)
+    elif method == "spearman":
+        res = _st.spearmanr(x, y)
+    else:
+        raise ValueError(f"method must be 'pearson' or 'spearman', got {method!r}")
+    return float(res[0]), float(res[1])
+
+
+def average_ranks(a: Array) -> Array:
+    """Row-wise ranks 1..n of ``a`` (B, n), ties given their average rank (as ``scipy.stats.rankdata``),
+    vectorised over rows for bootstrap replicates."""
+    a = np.asarray(a, float)
+    b, n = a.shape
+    order = np.argsort(a, axis=1, kind="mergesort")
+    sorted_a = np.take_along_axis(a, order, axis=1)
+    starts = np.ones((b, n), dtype=bool)
+    starts[:, 1:] = sorted_a[:, 1:] != sorted_a[:, :-1]
+    group = np.cumsum(starts, axis=1) - 1 + (np.arange(b) * n)[:, None]  # unique tie-group id per row
+    pos = np.broadcast_to(np.arange(1, n + 1, dtype=float), (b, n))
+    mean_rank = np.bincount(group.ravel(), weights=pos.ravel(), minlength=b * n) / np.maximum(
+        np.bincount(group.ravel(), minlength=b * n), 1)
+    ranks = np.empty((b, n))
+    np.put_along_axis(ranks, order, mean_rank[group], axis=1)
+    return ranks
+
+
+def spearman_rows(x: Array, y: Array) -> Array:
+    """Spearman correlation of each row pair of ``x``, ``y`` (B, n) -> (B,); NaN for a constant row."""
+    rx, ry = average_ranks(x), average_ranks(y)
+    rx -= rx.mean(1, keepdims=True)
+    ry -= ry.mean(1, keepdims=True)
+    den = np.sqrt((rx ** 2).sum(1) * (ry ** 2).sum(1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, (rx * ry).sum(1) / np.where(den > 0, den, 1.0), np.nan)
+
+
+def proportion_ci(wins: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Exact (Clopper–Pearson) interval of a proportion ``wins / n``; ``(nan, nan)`` if ``n == 0``."""
+    if n == 0:
+        return float("nan"), float("nan")
+    ci = _st.binomtest(int(wins), int(n)).proportion_ci(confidence_level=level, method="exact")
+    return float(ci.low), float(ci.high)
+
+
+def edit_consistency(a: Sequence[float], b: Sequence[float]) -> float:
+    """Share of pairs moving the same way: ``max(#{a > b}, #{a < b}) / n`` (ties move neither way).
+
+    Near 1 when every pair applies the same edit and the scorer is a fixed function: then the
+    pairs are not independent replicates and a binomial test over them says little.
+    """
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if a.size == 0:
+        return float("nan")
+    return float(max((a > b).sum(), (a < b).sum()) / a.size)
+
+
+def null_pvalue(value: float, null: Sequence[float], higher_is_better: bool) -> float:
+    """Empirical p of ``value`` against a null sample, with the +1 correction.
+
+    ``(1 + #{null at least as good as value}) / (n + 1)``, "good" in the metric's direction; a null
+    value equal to ``value`` counts against it (the tie rule). Never below ``1 / (n + 1)``; NaN when
+    ``value`` is not finite or the null has no finite value.
+    """
+    v = np.asarray(null, float)
+    v = v[np.isfinite(v)]
+    if not np.isfinite(value) or v.size == 0:
+        return float("nan")
+    k = (v >= value).sum() if higher_is_better else (v <= value).sum()
+    return float((1 + k) / (v.size + 1))
 
 
 def binom_greater_pvalue(wins: int, n: int, p0: float = 0.5) -> float:
@@ -101,17 +201,6 @@ def percentile_ci(samples: Array, level: float = 0.95) -> tuple[float, float]:
     alpha = (1.0 - level) / 2.0
     lo, hi = np.quantile(samples, [alpha, 1.0 - alpha])
     return float(lo), float(hi)
-
-
-def bootstrap_paired_rate(a: Sequence[float], b: Sequence[float], n_boot: int = 1000,
-                          seed: int = 0, level: float = 0.95) -> tuple[float, float]:
-    """Percentile CI of :func:`win_rate` resampling matched pairs with replacement."""
-    wins = (np.asarray(a, float) > np.asarray(b, float)).astype(float)
-    if wins.size == 0:
-        return float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, wins.size, size=(n_boot, wins.size))
-    return percentile_ci(wins[idx].mean(1), level)
 
 
 def bootstrap_samples(groups: dict[str, Array], statistic: Callable[[dict[str, Array]], Array],

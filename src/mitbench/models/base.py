@@ -37,6 +37,8 @@ class Scorer(L.LightningModule, abc.ABC):
     """
 
     mode: str = "score"
+    #: whether :meth:`random_init_copy` can build the model's architecture with random weights
+    has_architecture_null: bool = False
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -52,6 +54,15 @@ class Scorer(L.LightningModule, abc.ABC):
     def check_records(self, records: Sequence[SequenceRecord]) -> None:
         """Raise ``ValueError`` naming the first record this model cannot score. Default: none."""
 
+    def random_init_copy(self, seed: int) -> "Scorer":
+        """A copy of this model's architecture with random weights drawn with ``seed`` (the
+        calibration null). Only scorers with ``has_architecture_null`` implement it."""
+        raise NotImplementedError(f"{type(self).__name__} has no architecture to re-initialise")
+
+    def checkpoint_label(self) -> str:
+        """What produced the scores, for titles and summaries (a checkpoint, weights or file)."""
+        return self.name
+
     def identity(self) -> dict[str, Any]:
         """Everything that determines this model's scores (weights hash, revision, mode, ...)."""
         return {"name": self.name, "mode": self.mode, "class": type(self).__qualname__}
@@ -60,15 +71,11 @@ class Scorer(L.LightningModule, abc.ABC):
     def predict_step(self, batch: dict, batch_idx: int = 0, dataloader_idx: int = 0) -> dict:
         ids, seqs = list(batch["ids"]), list(batch["sequences"])
         scores = self._score_with_cache(ids, seqs)
-        bad = [i for i, s in zip(ids, scores.tolist()) if not _finite(s)]
-        if bad:
-            raise ValueError(f"model {self.name!r} returned a non-finite score for record {bad[0]!r}"
-                             f" ({len(bad)} record(s) in this batch)")
         return {"ids": ids, "scores": scores, "mode": self.mode}
 
     def _score_with_cache(self, ids: list[str], seqs: list[str]) -> Tensor:
         if self.cache is None:
-            out = self._checked(self.score_batch(seqs), len(seqs))
+            out = self._checked(self.score_batch(seqs), ids)
             self.n_scored += len(seqs)
             return out
         keys = [self.cache_key(s) for s in seqs]
@@ -76,7 +83,8 @@ class Scorer(L.LightningModule, abc.ABC):
         todo = [i for i, k in enumerate(keys) if k not in found]
         result = torch.empty(len(seqs), dtype=torch.float64)
         if todo:
-            new = self._checked(self.score_batch([seqs[i] for i in todo]), len(todo))
+            # checked before the cache sees them: a non-finite score is an error naming its record
+            new = self._checked(self.score_batch([seqs[i] for i in todo]), [ids[i] for i in todo])
             self.cache.put_many({keys[i]: v for i, v in zip(todo, new.tolist())})
             result[todo] = new
             self.n_scored += len(todo)
@@ -92,10 +100,23 @@ class Scorer(L.LightningModule, abc.ABC):
             self._identity_digest = hashlib.sha256(blob).hexdigest()
         return hashlib.sha256(f"{self._identity_digest}:{sequence}".encode()).hexdigest()
 
-    def _checked(self, scores: Tensor, n: int) -> Tensor:
+    def _checked(self, scores: Tensor, ids: list[str]) -> Tensor:
+        """``scores`` as float64 ``(B,)`` on the CPU, one finite value per record of ``ids``.
+
+        Raises
+        ------
+        RuntimeError
+            If the count differs from ``len(ids)``.
+        ValueError
+            Naming the first record whose score is NaN or infinite.
+        """
         scores = torch.as_tensor(scores).detach().to("cpu", torch.float64).reshape(-1)
-        if scores.numel() != n:
-            raise RuntimeError(f"model {self.name!r} returned {scores.numel()} scores for {n} sequences")
+        if scores.numel() != len(ids):
+            raise RuntimeError(f"model {self.name!r} returned {scores.numel()} scores for {len(ids)} sequences")
+        bad = [i for i, s in zip(ids, scores.tolist()) if not _finite(s)]
+        if bad:
+            raise ValueError(f"model {self.name!r} returned a non-finite score for record {bad[0]!r}"
+                             f" ({len(bad)} record(s) in this batch)")
         return scores
 
 

@@ -7,6 +7,7 @@ into the scorer contract (:mod:`mitbench.models.base`) and optionally loads fitt
 from __future__ import annotations
 
 import hashlib
+import pickle
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -15,6 +16,7 @@ from torch import Tensor, nn
 
 from mitbench.data.records import SequenceRecord, check_lengths
 from mitbench.models.base import Scorer
+from mitbench.models.components.base import Component
 from mitbench.data.encoding import one_hot
 
 PREFIX = "component."
@@ -33,12 +35,18 @@ def state_digest(module: nn.Module) -> str:
 def load_component_weights(component: nn.Module, checkpoint: str | Path) -> None:
     """Load the ``component.*`` entries of a Lightning checkpoint into ``component`` (strict).
 
+    The file is read with ``torch.load(weights_only=True)``: tensors, numbers, strings and
+    containers only. A checkpoint that needs anything else (pickled classes or functions, the
+    way a crafted file runs code on load) is refused, never unpickled. ``train_baselines``
+    writes checkpoints of this kind.
+
     Raises
     ------
     FileNotFoundError
         If ``checkpoint`` does not exist (the message says how to produce one).
     ValueError
-        If keys are missing or unexpected (both lists are named).
+        If the file is not a weights-only PyTorch checkpoint (pickled objects, not a checkpoint
+        at all, truncated), or keys are missing or unexpected (both lists are named).
     """
     path = Path(checkpoint)
     if not path.is_file():
@@ -48,10 +56,27 @@ def load_component_weights(component: nn.Module, checkpoint: str | Path) -> None
             "<its output dir>/checkpoints/best.ckpt (a Lightning checkpoint holding the component's "
             "weights under 'component.'); pass that file as model.checkpoint=<path>, or leave "
             "model.checkpoint=null to score with the paper's hand-set weights.")
-    # Lightning checkpoints pickle hyper-parameters too; this file is a local training output.
-    blob = torch.load(path, map_location="cpu", weights_only=False)
+    try:
+        blob = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as err:
+        # torch's message names a refused global (e.g. "unsupported GLOBAL posix.system") and
+        # suggests weights_only=False, which is exactly what must not happen here
+        found = [ln.strip() for ln in str(err).splitlines() if "GLOBAL" in ln]
+        if not found:  # not a pickle of anything (random bytes, cut off)
+            detail = [ln.strip() for ln in str(err).splitlines() if ln.strip()][-2:-1] or [type(err).__name__]
+            raise ValueError(f"checkpoint {str(path)!r} is not a readable PyTorch checkpoint ({detail[0][:200]})") from None
+        raise ValueError(f"checkpoint {str(path)!r} was refused: it holds pickled Python objects beyond "
+                         f"tensors and plain values ({found[0][:200]}). mitbench "
+                         "loads weights only and never runs code from a checkpoint; load only files you "
+                         "trust, e.g. those written by train_baselines.py") from None
+    except Exception as err:  # a file the restricted unpickler cannot read at all (random bytes, cut off)
+        raise ValueError(f"checkpoint {str(path)!r} is not a readable PyTorch checkpoint "
+                         f"({type(err).__name__}: {str(err)[:200]})") from None
     state = blob.get("state_dict", blob) if isinstance(blob, dict) else blob
-    own = {k[len(PREFIX):]: v for k, v in state.items() if k.startswith(PREFIX)}
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                              for k, v in state.items() if str(k).startswith(PREFIX)):
+        raise ValueError(f"checkpoint {str(path)!r} holds no state_dict of named tensors")
+    own = {k[len(PREFIX):]: v for k, v in state.items() if isinstance(k, str) and k.startswith(PREFIX)}
     expected = set(component.state_dict())
     missing, unexpected = sorted(expected - set(own)), sorted(set(own) - expected)
     if missing or unexpected:
@@ -68,9 +93,9 @@ class BiophysicalScorer(Scorer):
     ----------
     name : str
         Model name in outputs.
-    component : nn.Module
-        Maps ``(B, L, 4)`` float64 one-hot to ``(B,)`` float64 (higher = more active). May set
-        ``min_length`` (shortest sequence it can score).
+    component : Component
+        Maps ``(B, L, 4)`` float64 one-hot to ``(B,)`` float64 (higher = more active) and declares
+        ``min_length`` (see :mod:`mitbench.models.components.base`).
     mode : str
         Scoring mode reported with the scores (``score``, ``energy``, ``ll``).
     checkpoint : str, optional
@@ -81,10 +106,13 @@ class BiophysicalScorer(Scorer):
         scanning components that accept any length ``>= component.min_length``.
     """
 
-    def __init__(self, name: str, component: nn.Module, mode: str = "score",
+    def __init__(self, name: str, component: Component, mode: str = "score",
                  checkpoint: str | None = None, exact_length: int | None = 100) -> None:
         super().__init__(name)
         self.mode = mode
+        if not isinstance(component, Component):
+            raise TypeError(f"{name}: component must subclass mitbench.models.components.base.Component, "
+                            f"got {type(component).__name__}")
         self.component = component.to(torch.float64)
         self.checkpoint = checkpoint
         self.exact_length = exact_length
@@ -92,14 +120,22 @@ class BiophysicalScorer(Scorer):
             load_component_weights(self.component, checkpoint)
 
     def check_records(self, records: Sequence[SequenceRecord]) -> None:
-        """Raise ``ValueError`` naming the first record of a wrong (layout) or too short length."""
+        """Raise ``ValueError`` naming the first record of a wrong (layout), too short or too long
+        length (the component's ``min_length`` / ``max_length``), before anything is scored."""
         if self.exact_length is not None:
             check_lengths(records, exact=self.exact_length, who=self.name)
-        shortest = int(getattr(self.component, "min_length", 1))
+        shortest = int(self.component.min_length)
+        longest = getattr(self.component, "max_length", None)
         for rec in records:
             if len(rec.sequence) < shortest:
                 raise ValueError(f"record {rec.id!r}: length {len(rec.sequence)} bp, but {self.name} "
                                  f"needs at least {shortest} bp (its motif span)")
+            if longest is not None and len(rec.sequence) > longest:
+                raise ValueError(f"record {rec.id!r}: length {len(rec.sequence)} bp, but {self.name} scores at "
+                                 f"most {longest} bp (its component's max_length)")
+
+    def checkpoint_label(self) -> str:
+        return f"{self.name} ({'fitted: ' + Path(self.checkpoint).name if self.checkpoint else 'hand-set weights'})"
 
     def identity(self) -> dict[str, Any]:
         return {**super().identity(), "component": repr(self.component),
@@ -113,8 +149,11 @@ class BiophysicalScorer(Scorer):
         """Score ACGT strings of any lengths (grouped by length): ``(B,)`` float64."""
         out = torch.empty(len(sequences), dtype=torch.float64)
         device = next(iter(self.component.parameters()), torch.empty(0)).device
+        longest = getattr(self.component, "max_length", None)
         by_length: dict[int, list[int]] = {}
         for i, s in enumerate(sequences):
+            if longest is not None and len(s) > longest:  # direct calls skip check_records
+                raise ValueError(f"{self.name}: sequence #{i} is {len(s)} bp, longer than its max_length {longest}")
             by_length.setdefault(len(s), []).append(i)
         with torch.no_grad():
             for idx in by_length.values():

@@ -46,6 +46,7 @@ class CausalLMScorer(HFScorer):
             raise ValueError(f"{name}: padding_side='left' needs a model that takes attention_mask and "
                              "position_ids; use 'right'")
         self.padding_side = padding_side
+        self._extra_kwargs = {"padding_side": padding_side}
 
     @staticmethod
     def _targets(enc: Encoded) -> tuple[Tensor, Tensor]:

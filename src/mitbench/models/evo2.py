@@ -86,6 +86,9 @@ class Evo2Scorer(Scorer):
             if len(rec.sequence) < 2:
                 raise ValueError(f"record {rec.id!r}: a 1-bp sequence has no scored token")
 
+    def checkpoint_label(self) -> str:
+        return f"{self.name} ({self.local_path or self.checkpoint})"
+
     def identity(self) -> dict[str, Any]:
         trainer = self._trainer
         return {**super().identity(), "checkpoint": self.checkpoint, "local_path": self.local_path,

@@ -6,6 +6,7 @@ token-budget micro-batching plan, and the cache identity. Subclasses implement :
 from __future__ import annotations
 
 import abc
+from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import torch
@@ -46,22 +47,36 @@ class HFScorer(Scorer, abc.ABC):
         longer than the budget is still run alone).
     cache_dir : str, optional
         Score-cache folder (:mod:`mitbench.models.cache`); None disables caching.
+    init : {"pretrained", "random"}
+        ``"random"`` scores a random-initialised copy of the architecture (config only, no
+        weights; see :func:`mitbench.models.hf.load`): the calibration null.
+    init_seed : int
+        Seed of the random initialisation.
     """
+
+    has_architecture_null = True
 
     def __init__(self, name: str, path: str, revision: str | None = None, trust_remote_code: bool = False,
                  dtype: str = "float32", attn_implementation: str | None = None,
                  add_special_tokens: bool = True, score_rc: bool = False, max_tokens: int = 16384,
-                 cache_dir: str | None = None) -> None:
+                 cache_dir: str | None = None, init: str = "pretrained", init_seed: int = 0) -> None:
         super().__init__(name)
         if max_tokens < 1:
             raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
+        self._base_kwargs = dict(path=path, revision=revision, trust_remote_code=trust_remote_code, dtype=dtype,
+                                 attn_implementation=attn_implementation, add_special_tokens=add_special_tokens,
+                                 score_rc=score_rc, max_tokens=max_tokens, cache_dir=cache_dir)
+        self._extra_kwargs: dict[str, Any] = {}  # subclass-specific constructor arguments
         self.path, self.revision = str(path), revision
         self.dtype_name, self.attn_implementation = dtype, attn_implementation
         self.score_rc, self.max_tokens = bool(score_rc), int(max_tokens)
+        self.init, self.init_seed = init, int(init_seed)
         self.model, tokenizer = hf.load(self.path, revision, self.kind, trust_remote_code=trust_remote_code,
-                                        dtype=dtype, attn_implementation=attn_implementation)
+                                        dtype=dtype, attn_implementation=attn_implementation, init=init,
+                                        init_seed=self.init_seed)
         self.tok = HFTokenization(tokenizer, add_special_tokens)
-        self.source = hf.source_fingerprint(self.path, revision)
+        self.source = (hf.random_fingerprint(self.path, revision, self.init_seed) if init == "random"
+                       else hf.source_fingerprint(self.path, revision))
         self.cache = open_cache(cache_dir)
         self.takes_mask = hf.accepts(self.model, "attention_mask")
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
@@ -77,8 +92,10 @@ class HFScorer(Scorer, abc.ABC):
     def _score(self, sequences: Sequence[str]) -> Tensor:
         """float64 ``(B,)`` scores of upper-case ACGT strings (one strand)."""
 
+    @torch.inference_mode()
     def score_batch(self, sequences: Sequence[str]) -> Tensor:
-        """float64 ``(B,)``; with ``score_rc`` the mean over both strands (both in one pass)."""
+        """float64 ``(B,)``; with ``score_rc`` the mean over both strands (both in one pass). No
+        autograd graph, even when called outside ``Trainer.predict`` (an exact PLL graph is huge)."""
         seqs = list(sequences)
         if not self.score_rc:
             return self._score(seqs)
@@ -96,12 +113,28 @@ class HFScorer(Scorer, abc.ABC):
                 if int(enc.scored.sum()) < 1:
                     raise ValueError(f"record {rec.id!r}: no scoreable token")
 
+    def checkpoint_label(self) -> str:
+        where = Path(self.path).name if Path(self.path).expanduser().is_dir() else self.path
+        rev = f"@{self.revision[:10]}" if self.revision else ""
+        init = f", random init seed {self.init_seed}" if self.init == "random" else ""
+        return f"{self.name} ({where}{rev}{init})"
+
     def identity(self) -> dict[str, Any]:
         trainer = self._trainer
         return {**super().identity(), "path": self.path, "revision": self.revision, "source": self.source,
                 "tokenizer": self.tok.fingerprint(), "dtype": self.dtype_name,
                 "attn_implementation": self.attn_implementation, "score_rc": self.score_rc,
                 "precision": str(trainer.precision) if trainer is not None else None}
+
+    def random_init_copy(self, seed: int) -> "HFScorer":
+        """The same architecture, tokenizer and scoring settings with random weights (seed ``seed``).
+
+        The copy shares this scorer's tokenization memo, so sequences are tokenized once for all copies.
+        """
+        copy = type(self)(name=f"{self.name}@random{int(seed)}", **self._base_kwargs, **self._extra_kwargs,
+                          init="random", init_seed=int(seed))
+        copy.tok = self.tok
+        return copy
 
     # --- helpers --------------------------------------------------------------------------
     def _forward_kwargs(self, ids: Tensor, mask: Tensor) -> dict[str, Tensor]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import logging
 import re
 from pathlib import Path
@@ -19,14 +20,27 @@ from torch import nn
 log = logging.getLogger(__name__)
 
 OFFLINE_HELP = (
-    "Could not load {what} {path!r} (revision {revision!r}). No weights were found locally and the "
-    "Hugging Face Hub could not be reached (or HF_HUB_OFFLINE=1 is set). Supply the weights in one of "
-    "three ways: (1) download them once on a machine with network access, e.g. "
-    "`huggingface-cli download {path} --revision {revision}`, and copy the Hugging Face cache "
-    "($HF_HOME, default ~/.cache/huggingface) to this machine, then run with HF_HUB_OFFLINE=1; "
-    "(2) point the config at a local folder holding config.json, the weights and the tokenizer files: "
-    "`model.path=/path/to/checkpoint`; (3) set HF_HOME to a shared cache that already holds them."
+    "Could not load {what} {path!r}{at}. No weights were found locally and the Hugging Face Hub could "
+    "not be reached (or HF_HUB_OFFLINE=1 is set). Supply the weights in one of three ways: (1) download "
+    "them once on a machine with network access, `{command}`, and copy the Hugging Face cache ($HF_HOME, "
+    "default ~/.cache/huggingface) to this machine, then run with HF_HUB_OFFLINE=1; (2) point the config at "
+    "a local folder holding config.json, the weights and the tokenizer files: `model.path=/path/to/checkpoint`; "
+    "(3) set HF_HOME to a shared cache that already holds them."
 )
+LOCAL_HELP = ("Could not load {what} from the local folder {path!r}: {why}. A local checkpoint folder holds "
+              "config.json, the weights (model.safetensors or pytorch_model.bin) and the tokenizer files, as "
+              "written by save_pretrained (e.g. <train_glm run>/hf).")
+
+
+def offline_help(what: str, path: str, revision: str | None, why: str = "") -> str:
+    """The message for a checkpoint that cannot be loaded: a download command that exists
+    (``hf download``), ``--revision`` only when one is pinned, and a local folder's own diagnosis."""
+    local = Path(path).expanduser()
+    if local.is_absolute() or path.startswith((".", "~")) or local.exists():
+        reason = why or ("no such folder" if not local.exists() else "it lacks config.json, weights or tokenizer files")
+        return LOCAL_HELP.format(what=what, path=path, why=reason)
+    command = f"hf download {path}" + (f" --revision {revision}" if revision else "")
+    return OFFLINE_HELP.format(what=what, path=path, at=f" at revision {revision}" if revision else "", command=command)
 
 REMOTE_CODE_HELP = (
     "Model {path!r} ships its own modelling/tokenizer code (auto_map in its config: {auto_map}), which "
@@ -52,7 +66,7 @@ def config_dict(path: str, revision: str | None) -> dict[str, Any]:
     try:
         cfg, _ = PretrainedConfig.get_config_dict(path, revision=revision)
     except (OSError, ValueError) as err:
-        raise OSError(OFFLINE_HELP.format(what="model", path=path, revision=revision)) from err
+        raise OSError(offline_help("model", path, revision)) from err
     return cfg
 
 
@@ -88,8 +102,22 @@ def hash_folder(folder: Path) -> str:
     return h.hexdigest()
 
 
+INITS = ("pretrained", "random")
+
+
+def random_fingerprint(path: str, revision: str | None, seed: int) -> str:
+    """Identity of a random-initialised copy: the architecture config, the seed and the library
+    versions that decide how weights are drawn (no weight file is involved)."""
+    import transformers
+
+    blob = json.dumps(config_dict(path, revision), sort_keys=True, default=str).encode()
+    return (f"random:{hashlib.sha256(blob).hexdigest()}:seed{int(seed)}:torch{torch.__version__}:"
+            f"transformers{transformers.__version__}")
+
+
 def load(path: str, revision: str | None, kind: str, *, trust_remote_code: bool = False,
-         dtype: str = "float32", attn_implementation: str | None = None):
+         dtype: str = "float32", attn_implementation: str | None = None, init: str = "pretrained",
+         init_seed: int = 0):
     """Load ``(model, tokenizer)`` in eval mode.
 
     Parameters
@@ -106,11 +134,20 @@ def load(path: str, revision: str | None, kind: str, *, trust_remote_code: bool 
         Weight dtype.
     attn_implementation : str, optional
         e.g. ``"sdpa"`` or ``"eager"``; None keeps transformers' default (SDPA where supported).
+    init : {"pretrained", "random"}
+        ``"random"`` builds the architecture from its config alone (``AutoConfig`` ->
+        ``from_config``) with weights drawn by the model's own initialiser under
+        ``torch.manual_seed(init_seed)`` (the global RNG is restored afterwards): no weight file
+        is read, so it works offline and before a hub model's weights are downloaded.
+    init_seed : int
+        Seed of the random initialisation.
     """
-    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, AutoTokenizer
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForMaskedLM, AutoTokenizer
 
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {sorted(DTYPES)}, got {dtype!r}")
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
     cfg = config_dict(path, revision)
     auto_map = cfg.get("auto_map")
     if auto_map and not trust_remote_code:
@@ -122,9 +159,15 @@ def load(path: str, revision: str | None, kind: str, *, trust_remote_code: bool 
         kwargs["attn_implementation"] = attn_implementation
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
-        model = auto.from_pretrained(path, **kwargs)
+        if init == "random":
+            config = AutoConfig.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(int(init_seed))
+                model = auto.from_config(config, **{k: v for k, v in kwargs.items() if k != "revision"})
+        else:
+            model = auto.from_pretrained(path, **kwargs)
     except OSError as err:
-        raise OSError(OFFLINE_HELP.format(what="model", path=path, revision=revision)) from err
+        raise OSError(offline_help("model", path, revision, str(err).splitlines()[0] if Path(path).exists() else "")) from err
     model.eval()
     return model, tokenizer
 

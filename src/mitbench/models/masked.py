@@ -44,6 +44,7 @@ class MaskedLMScorer(HFScorer):
         if self.mask_id is None:
             raise ValueError(f"{name}: tokenizer of {path!r} has no mask token; PLL needs one")
         self.head_at_masked_only = bool(head_at_masked_only)
+        self._extra_kwargs = {"head_at_masked_only": self.head_at_masked_only}
         parts = None
         if self.head_at_masked_only:
             probe = self.tok("ACGTTGCAACGGTACCATGA").ids.unsqueeze(0)

@@ -5,16 +5,21 @@ Accepted files
 * JSON object keyed by record id: ``{"A_000": -138.7, ...}``;
 * JSON object keyed by class label, each a list of scores in the records' order within that
   class: ``{"A": [...], "B": [...], ...}`` (the layout of several reference result files);
-* CSV with a header containing ``id`` and ``score``.
+* CSV with a header containing ``id`` and ``score`` (the generic long probe format, ``id,
+  condition, group, score``, is such a file);
+* a probe score file nested by condition (the paper's probe JSON: leaves ``{"mean", "std",
+  "values"}``), read by :func:`mitbench.data.probe_scores.read_score_cells` with the ids its probe
+  suite gives the records (``suite=<probe> suite.source=<same file>``).
+
+Either may be compressed (``.json.gz``, ``.csv.gz``, ``.bz2``, ``.xz``). A malformed file raises
+:class:`~mitbench.data.textio.InputError` naming the file and the record or line.
 
 The file's scores must follow the scorer contract (higher = more likely / more active); this
 class does not change their sign or scale.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
 import logging
 import math
 from pathlib import Path
@@ -23,7 +28,9 @@ from typing import Any, Sequence
 import torch
 from torch import Tensor
 
+from mitbench.data.probe_scores import read_score_cells
 from mitbench.data.records import SequenceRecord
+from mitbench.data.textio import InputError, base_suffix, parse_float, read_json, read_table
 from mitbench.models.base import Scorer
 
 log = logging.getLogger(__name__)
@@ -33,8 +40,11 @@ def _as_float(value: Any, where: str) -> float:
     if value is None:
         return float("nan")  # rejected, naming the record, when it is served
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{where}: score {value!r} is not a number")
-    return float(value)
+        raise InputError(f"{where}: score {value!r:.40} is not a number")
+    try:
+        return float(value)
+    except OverflowError:  # an integer literal beyond float range
+        raise InputError(f"{where}: score {str(value)[:40]}... is out of range") from None
 
 
 def load_score_file(path: str | Path) -> tuple[str, dict]:
@@ -49,37 +59,40 @@ def load_score_file(path: str | Path) -> tuple[str, dict]:
 
     Raises
     ------
-    ValueError
-        Unknown extension, mixed JSON value types, non-numeric scores, duplicate CSV ids.
+    InputError
+        Naming the file (and record or line): unknown extension, not JSON/CSV, mixed JSON value
+        types, non-numeric scores, duplicate CSV ids, no scores.
     """
     path = Path(path)
-    if path.suffix.lower() == ".csv":
-        with open(path, newline="") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or not {"id", "score"} <= set(reader.fieldnames):
-                raise ValueError(f"{path}: CSV needs a header with 'id' and 'score' columns")
-            data: dict[str, float] = {}
-            for lineno, row in enumerate(reader, 2):
-                rid = row["id"]
-                if rid in data:
-                    raise ValueError(f"record {rid!r}: duplicate id in {path} (line {lineno})")
-                text = (row["score"] or "").strip()
-                try:
-                    data[rid] = float(text) if text else float("nan")
-                except ValueError:
-                    raise ValueError(f"record {rid!r}: score {text!r} in {path} is not a number") from None
+    kind = base_suffix(path)
+    if kind == ".csv":
+        header, rows = read_table(path, ",", ["id", "score"])
+        i_id, i_score = header.index("id"), header.index("score")
+        data: dict[str, float] = {}
+        for lineno, fields in rows:
+            rid = fields[i_id]
+            if not rid:
+                raise InputError(f"{path}, line {lineno}: empty id")
+            if rid in data:
+                raise InputError(f"{path}, line {lineno}: record {rid!r}: duplicate id")
+            data[rid] = parse_float(fields[i_score], f"{path}, line {lineno}: record {rid!r}")
+        if not data:
+            raise InputError(f"{path}: no scores (a header but no rows)")
         return "id", data
-    if path.suffix.lower() != ".json":
-        raise ValueError(f"{path}: score file must be .json or .csv")
-    raw = json.loads(path.read_text())
+    if kind != ".json":
+        raise InputError(f"{path}: score file must be .json or .csv (optionally compressed)")
+    raw = read_json(path)
     if not isinstance(raw, dict) or not raw:
-        raise ValueError(f"{path}: expected a non-empty JSON object keyed by record id or by class")
+        raise InputError(f"{path}: expected a non-empty JSON object keyed by record id or by class")
     if all(isinstance(v, list) for v in raw.values()):
-        return "class", {k: [_as_float(x, f"class {k!r} item {i} in {path}") for i, x in enumerate(v)]
+        return "class", {k: [_as_float(x, f"{path}: class {k!r} item {i}") for i, x in enumerate(v)]
                          for k, v in raw.items()}
+    if any(isinstance(v, dict) for v in raw.values()):  # a probe file nested by condition
+        return "id", {c.id: c.score for c in read_score_cells(path)}
     if any(isinstance(v, (list, dict)) for v in raw.values()):
-        raise ValueError(f"{path}: values must be all numbers (keyed by id) or all lists (keyed by class)")
-    return "id", {k: _as_float(v, f"record {k!r} in {path}") for k, v in raw.items()}
+        raise InputError(f"{path}: values must be all numbers (keyed by id), all lists (keyed by class) or "
+                         "objects (a probe file nested by condition)")
+    return "id", {k: _as_float(v, f"{path}: record {k!r}") for k, v in raw.items()}
 
 
 class PrecomputedScorer(Scorer):
@@ -102,6 +115,12 @@ class PrecomputedScorer(Scorer):
             raise FileNotFoundError(f"precomputed scores: no file {self.path}")
         self.kind, self.data = load_score_file(self.path)
         self.scores: dict[str, float] | None = None
+
+    def setup(self, stage: str) -> None:
+        """Bind to the records the trainer's datamodule serves (class-keyed files need their order)."""
+        datamodule = self.trainer.datamodule if self._trainer is not None else None
+        if self.scores is None and datamodule is not None and hasattr(datamodule, "records"):
+            self.check_records(datamodule.records)
 
     def check_records(self, records: Sequence[SequenceRecord]) -> None:
         """Map every record to its score; raise ValueError naming a missing id or a class mismatch."""
@@ -135,18 +154,23 @@ class PrecomputedScorer(Scorer):
         raise RuntimeError("PrecomputedScorer looks scores up by record id; use predict_step")
 
     def predict_step(self, batch: dict, batch_idx: int = 0, dataloader_idx: int = 0) -> dict:
-        if self.scores is None:
-            raise RuntimeError("PrecomputedScorer.check_records(records) must run before predict")
         ids = list(batch["ids"])
-        unknown = [i for i in ids if i not in self.scores]
+        if self.scores is None and self.kind == "class":
+            raise RuntimeError(f"{self.path}: scores are keyed by class, so their order must be bound to the "
+                               "records first (check_records(records), done by setup() under a Trainer)")
+        table = self.scores if self.scores is not None else self.data
+        unknown = [i for i in ids if i not in table]
         if unknown:
-            raise ValueError(f"record {unknown[0]!r}: not among the records passed to check_records")
-        values = [self.scores[i] for i in ids]
+            raise ValueError(f"record {unknown[0]!r}: no score in {self.path}")
+        values = [table[i] for i in ids]
         bad = [i for i, s in zip(ids, values) if not math.isfinite(s)]
         if bad:
             raise ValueError(f"model {self.name!r}: non-finite score for record {bad[0]!r}")
         self.n_scored += len(ids)
         return {"ids": ids, "scores": torch.tensor(values, dtype=torch.float64), "mode": self.mode}
+
+    def checkpoint_label(self) -> str:
+        return f"{self.name} (scores from {self.path.name})"
 
     def identity(self) -> dict[str, Any]:
         digest = hashlib.sha256(self.path.read_bytes()).hexdigest()

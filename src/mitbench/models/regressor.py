@@ -21,6 +21,8 @@ import lightning as L
 import torch
 from torch import Tensor, nn
 
+from mitbench.models.components.base import OUTPUT_SCALES, Component
+
 
 class SaturatingHead(nn.Module):
     """Monotone map from component score to log2 expression (see module docstring)."""
@@ -56,8 +58,8 @@ class SaturatingHead(nn.Module):
 
 
 class AffineHead(nn.Module):
-    """``y_hat = offset + exp(log_scale) * s``: for components whose score already saturates
-    (they set ``saturating = True``, e.g. the thermodynamic model's log2 activity)."""
+    """``y_hat = offset + exp(log_scale) * s``: for components whose score is already log2 activity
+    (``output_scale == "log2_activity"``, e.g. the thermodynamic model's saturating output)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -75,12 +77,13 @@ class AffineHead(nn.Module):
 
 
 class Regressor(L.LightningModule):
-    """Fit ``component`` + a monotone head by MSE (:class:`AffineHead` if the component sets
-    ``saturating = True``, else :class:`SaturatingHead`).
+    """Fit ``component`` + a monotone head by MSE: :class:`AffineHead` when the component declares
+    ``output_scale == "log2_activity"``, else :class:`SaturatingHead` (see
+    :mod:`mitbench.models.components.base`).
 
     Parameters
     ----------
-    component : nn.Module
+    component : Component
         One-hot ``(B, L, 4)`` float64 -> ``(B,)`` score; its parameters are trained.
     lr : float
         Adam learning rate.
@@ -89,10 +92,13 @@ class Regressor(L.LightningModule):
         (per-parameter sum, added to the MSE); 0 disables it.
     """
 
-    def __init__(self, component: nn.Module, lr: float = 0.02, prior_weight: float = 0.0) -> None:
+    def __init__(self, component: Component, lr: float = 0.02, prior_weight: float = 0.0) -> None:
         super().__init__()
         self.component = component.to(torch.float64)
-        self.head = AffineHead() if getattr(component, "saturating", False) else SaturatingHead()
+        if component.output_scale not in OUTPUT_SCALES:
+            raise ValueError(f"{type(component).__name__}.output_scale must be one of {OUTPUT_SCALES}, "
+                             f"got {component.output_scale!r}")
+        self.head = AffineHead() if component.output_scale == "log2_activity" else SaturatingHead()
         self.lr, self.prior_weight = float(lr), float(prior_weight)
         # A plain dict (not buffers) so checkpoints hold only component.* and head.* keys.
         self._initial = {n: p.detach().clone() for n, p in self.component.named_parameters()}

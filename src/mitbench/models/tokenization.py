@@ -136,14 +136,3 @@ class HFTokenization:
         if backend is not None:
             blob["backend"] = backend.to_str()
         return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def pad_right(rows: Sequence[Tensor], pad_id: int) -> tuple[Tensor, Tensor]:
-    """Right-pad int64 rows into ``(B, Lmax)`` ids and a ``(B, Lmax)`` int64 attention mask."""
-    lmax = max(int(r.numel()) for r in rows)
-    ids = torch.full((len(rows), lmax), int(pad_id), dtype=torch.long)
-    mask = torch.zeros((len(rows), lmax), dtype=torch.long)
-    for i, r in enumerate(rows):
-        ids[i, : r.numel()] = r
-        mask[i, : r.numel()] = 1
-    return ids, mask

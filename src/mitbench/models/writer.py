@@ -23,6 +23,10 @@ class ScoreWriter(BasePredictionWriter):
         self.rows: list[tuple[str, float]] = []
         self.mode: str | None = None
 
+    def begin(self, shard_dir: str | Path) -> None:
+        """Start a new scoring: forget earlier predictions and write shards into ``shard_dir``."""
+        self.shard_dir, self.rows, self.mode = Path(shard_dir), [], None
+
     def setup(self, trainer, pl_module, stage: str) -> None:
         # Every rank writes where rank 0 will merge. Rank>0 processes re-run the entry point
         # (Lightning's subprocess launcher) and may resolve a different run dir (Hydra multirun).

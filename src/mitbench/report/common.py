@@ -62,18 +62,29 @@ def pyplot():
     return plt
 
 
-def save_figure(fig, path: Path, dpi: int = 120) -> Path:
-    """Lay out, write ``fig`` as PNG at ``path`` (parents created) and close it."""
+SCORE_UNITS = {"ll": "LL (nats)", "pll": "PLL (nats)", "score": "score (a.u.)", "energy": "−ΔG (kT)",
+               "precomputed": "score (from file)"}
+
+
+def score_label(mode: str | None) -> str:
+    """Axis label of a score in its unit, from the scoring mode (``ll`` -> ``LL (nats)``, ...)."""
+    return SCORE_UNITS.get(str(mode), f"score ({mode})" if mode else "score")
+
+
+def save_figure(fig, path: Path, dpi: int = 200) -> Path:
+    """Lay out and write ``fig`` as PNG at ``path`` (``dpi``, >= 200 for print) and as SVG beside it
+    (same stem), then close it; returns the PNG path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1) if fig.legends else None)
     fig.savefig(path, dpi=dpi)
+    fig.savefig(path.with_suffix(".svg"))
     pyplot().close(fig)
     return path
 
 
 def class_distribution_figure(table: pd.DataFrame, path: Path, title: str = "Scores by class",
-                              order: Sequence[str] | None = None) -> Path:
+                              order: Sequence[str] | None = None, ylabel: str = "score") -> Path:
     """Box plot with jittered points of ``score`` per class; writes PNG ``path``."""
     import numpy as np
 
@@ -88,7 +99,7 @@ def class_distribution_figure(table: pd.DataFrame, path: Path, title: str = "Sco
     for i, v in enumerate(data, 1):
         ax.scatter(i + rng.uniform(-0.15, 0.15, v.size), v, s=6, alpha=0.5, color="tab:blue")
     ax.set_xlabel("class")
-    ax.set_ylabel("score (higher = more likely)")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     return save_figure(fig, path)
 

@@ -45,6 +45,12 @@ class Suite(abc.ABC):
         """The suite's metric spec (see :mod:`mitbench.suites.spec`)."""
         return MetricSpec()
 
+    @property
+    def score_only(self) -> bool:
+        """True when the records carry no sequences (scores replayed from a file): only a
+        precomputed model can score them, and references and null copies are skipped."""
+        return False
+
     @abc.abstractmethod
     def build(self) -> list[SequenceRecord]:
         """Generate or read the records (called once; results are validated and cached)."""
@@ -52,11 +58,21 @@ class Suite(abc.ABC):
     def records(self) -> list[SequenceRecord]:
         """Validated records (ids unique, sequences upper-case ACGT)."""
         if self._records is None:
-            self._records = validate_records(self.build())
+            self._records = validate_records(self.build(), score_only=self.score_only)
         return self._records
 
     def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
         """Flat metrics from the scores table (columns: id, class, sequence, score, meta...)."""
+        return {}
+
+    def summarize_null(self, table: pd.DataFrame) -> dict[str, Any]:
+        """Metrics of a null or reference model's scores: at least every calibrated and headline key;
+        suites may skip what only the report needs (bootstrap intervals), since it runs ~20 times."""
+        return self.summarize(table)
+
+    def verdict(self, metrics: dict[str, Any], alpha: float, has_null: bool) -> dict[str, Any]:
+        """Verdict keys (``verdict``, ``verdict_evidence``, ...) from the final metrics; ``{}`` when the
+        suite defines no verdict."""
         return {}
 
     def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:

@@ -27,8 +27,9 @@ class Metric:
         Its key in ``metrics.json``.
     label : str
         Short name for tables and figures (e.g. ``"CSS"``).
-    higher_is_better : bool
-        Direction of "more mechanism-like" (used by p-values against nulls and by sweeps).
+    higher_is_better : bool or None
+        Direction of "more mechanism-like" (used by p-values against nulls and by sweeps); None
+        for a descriptive metric with no better direction (e.g. a correlation with A/T content).
     chance : float, optional
         Value a model that knows nothing is expected to get (e.g. 0.5 for a pairwise win rate).
     pvalue : str, optional
@@ -41,11 +42,19 @@ class Metric:
 
     key: str
     label: str
-    higher_is_better: bool = True
+    higher_is_better: bool | None = True
     chance: float | None = None
     pvalue: str | None = None
     ci: tuple[str, str] | None = None
     description: str = ""
+
+    @classmethod
+    def from_config(cls, node: Any) -> "Metric":
+        """A Metric from a mapping (a YAML list entry); ``ci`` may be a list."""
+        d = dict(node)
+        if d.get("ci") is not None:
+            d["ci"] = tuple(d["ci"])
+        return cls(**d)
 
 
 @dataclass(frozen=True)

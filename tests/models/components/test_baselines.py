@@ -62,6 +62,21 @@ def _brute_best(seq, pwm):
                for p in range(len(seq) - len(pwm) + 1))
 
 
+def test_pa_pwm_follows_the_length():
+    """follow_length: a sequence of L bp is read at the 100-bp layout resized to L (every element shifted
+    by the -35's move), i.e. exactly what fixed positions shifted by hand give; 100 bp is unchanged."""
+    follow, fixed = PAPWM(follow_length=True), PAPWM()
+    seqs100 = _random_seqs(4, 100, seed=3)
+    assert torch.equal(_score(follow, seqs100), _score(fixed, seqs100))
+    for length, shift in ((150, 15), (50, -15), (200, 30)):
+        lay = g.STANDARD.resized(length)
+        assert lay.minus35_start - 30 == shift == follow.shift(length)
+        moved = PAPWM(minus35_start=30 + shift, minus10_start=53 + shift, up_start=15 + shift, ext10_start=50 + shift)
+        seqs = _random_seqs(4, length, seed=length)
+        assert torch.allclose(_score(follow, seqs), _score(moved, seqs), rtol=0, atol=1e-12)
+    assert follow.min_length == 49 and fixed.min_length == 59 and PAPWM(positional=False, follow_length=True).shift(150) == 0
+
+
 def test_pa_pwm_nopos_equals_brute_force_scan():
     seqs = _random_seqs(5, 100, seed=3)
     got = _score(PAPWM(positional=False), seqs)

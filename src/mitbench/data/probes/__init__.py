@@ -1,15 +1,14 @@
-"""Probe suites: one generator per probe family (see each module's docstring).
+"""Probe generators: one pure function per probe family (see each module's docstring).
 
-Each probe is a :class:`~mitbench.data.suite.Suite` built from ``conf/suite/<name>.yaml``;
-``conf/suite/probes.yaml`` combines the 100-bp probes in one run (:class:`ProbeBattery`).
+Each returns validated-ready :class:`~mitbench.data.records.SequenceRecord` lists tagged with
+``meta["probe"]``; the probe suites of the task layer pair them with metric and report
+functions from ``conf/suite/<name>.yaml``.
 """
-from mitbench.data.probes.ablations import (BackgroundAblation, LengthAblation, MotifStrengthAblation,
-                                            UPCompositionAblation)
-from mitbench.data.probes.at_titration import ATTitration
-from mitbench.data.probes.battery import ProbeBattery
-from mitbench.data.probes.spacing import SpacingProbe
-from mitbench.data.probes.strand import StrandProbe
-from mitbench.data.probes.up_sweep import UPSweep
+from mitbench.data.probes.ablations import background_records, length_records, motif_records, upcomp_records
+from mitbench.data.probes.at_titration import at_titration_records
+from mitbench.data.probes.spacing import spacing_records
+from mitbench.data.probes.strand import strand_records
+from mitbench.data.probes.up_sweep import up_sweep_records
 
-__all__ = ["ATTitration", "UPSweep", "SpacingProbe", "StrandProbe", "LengthAblation",
-           "BackgroundAblation", "MotifStrengthAblation", "UPCompositionAblation", "ProbeBattery"]
+__all__ = ["at_titration_records", "up_sweep_records", "spacing_records", "strand_records", "length_records",
+           "background_records", "motif_records", "upcomp_records"]

@@ -1,47 +1,26 @@
-"""Shared construction helpers and the base class of every probe suite.
+"""Shared construction helpers of the probe generators.
 
 Probes build sequences on the standard layout (:data:`mitbench.data.grammar.STANDARD`) from a
 seeded ``numpy.random.Generator``. Conditions that a probe compares are built on one shared
 background per ``group`` so that comparisons are paired. Two helpers keep paired constructs at
-*identical base composition*: :func:`fill_exact` (a background whose A/T count makes a whole
-sequence hit a target) and :func:`move_window` (move a motif by exchanging two windows, a pure
-permutation of the bases).
+*identical base composition*: :func:`mitbench.data.grammar.fill_exact` (a background whose A/T
+count makes a whole sequence hit a target) and :func:`move_window` (move a motif by exchanging two
+windows, a pure permutation of the bases).
+
+Parameters shared by every generator: ``seed`` (int) seeds ``numpy.random.default_rng`` through
+:func:`probe_seed` (one independent stream per group and level; the same seed gives identical
+records on any machine); ``background_at`` (float, 0–1) is the A/T fraction of a background
+before motifs are written over it; ``n_per_<level>`` (int >= 1) is the number of groups (shared
+backgrounds) per level, each giving one sequence per condition.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
-import pandas as pd
 
 from mitbench.data.grammar import STANDARD, Layout
 from mitbench.data.records import Element, SequenceRecord
-from mitbench.suites.base import Suite
-
-AT_BASES = frozenset("AT")
-
-
-def at_count(seq: str) -> int:
-    """Number of A/T bases in ``seq``."""
-    return sum(c in AT_BASES for c in seq)
-
-
-def fill_exact(rng: np.random.Generator, n: int, n_at: int) -> str:
-    """Random ``n``-bp string with exactly ``n_at`` A/T bases (A vs T, G vs C equiprobable).
-
-    Raises
-    ------
-    ValueError
-        If ``n_at`` is outside ``[0, n]``.
-    """
-    if not 0 <= n_at <= n:
-        raise ValueError(f"cannot put {n_at} A/T bases into {n} free positions")
-    bases = np.concatenate([rng.choice(np.array(list("AT")), size=n_at),
-                            rng.choice(np.array(list("GC")), size=n - n_at)])
-    rng.shuffle(bases)
-    return "".join(bases.tolist())
-
 
 def compose(length: int, fixed: dict[int, str], free: str) -> str:
     """Sequence of ``length`` bp with motifs ``fixed`` ({start: motif}) and ``free`` elsewhere.
@@ -60,29 +39,6 @@ def compose(length: int, fixed: dict[int, str], free: str) -> str:
     for i, base in zip(holes, free):
         seq[i] = base
     return "".join(seq)  # type: ignore[arg-type]
-
-
-def move_window(seq: str, src: int, dst: int, width: int) -> str:
-    """Move ``seq[src:src+width]`` to start at ``dst`` by a permutation of the bases.
-
-    Disjoint windows are exchanged; overlapping ones are rotated within their union so the
-    moved block lands at ``dst`` and the displaced bases keep their order. Base composition is
-    unchanged exactly, so a composition-only scorer cannot tell the two sequences apart.
-    """
-    if min(src, dst) < 0 or max(src, dst) + width > len(seq):
-        raise ValueError(f"windows {src}, {dst} of {width} bp do not fit {len(seq)} bp")
-    if src == dst:
-        return seq
-    block = seq[src:src + width]
-    if abs(src - dst) >= width:
-        other = seq[dst:dst + width]
-        out = list(seq)
-        out[dst:dst + width], out[src:src + width] = block, other
-        return "".join(out)
-    a, b = min(src, dst), max(src, dst) + width
-    rest = seq[a:src] + seq[src + width:b]
-    seg = block + rest if dst < src else rest + block
-    return seq[:a] + seg + seq[b:]
 
 
 def layout_elements(layout: Layout = STANDARD, *, up: bool = False, ext10: bool = False,
@@ -113,60 +69,10 @@ def probe_seed(seed: int, *keys: int) -> np.random.Generator:
     return np.random.default_rng([int(seed), *map(int, keys)])
 
 
-class ProbeSuite(Suite):
-    """Base of the probe suites: ``name`` and ``seed`` are constructor arguments.
-
-    Parameters
-    ----------
-    name : str
-        Suite name (run directory paths, report headings).
-    version : str
-        Version of the probe definition.
-    seed : int
-        Seed of ``numpy.random.default_rng``; the same seed gives identical records.
-    """
-
-    probe: str = "probe"
-
-    def __init__(self, name: str, version: str, seed: int) -> None:
-        super().__init__(version)
-        self.name = name
-        self.seed = int(seed)
-
-    def record(self, rid: str, label: str, seq: str, elements: Iterable[Element],
-               **meta: Any) -> SequenceRecord:
-        """A record tagged with ``meta["probe"] = self.probe``."""
-        return SequenceRecord(rid, label, seq, tuple(elements), {"probe": self.probe, **meta})
-
-    def part(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Rows of ``table`` that belong to this probe."""
-        if "probe" not in table:
-            return table
-        return table[table["probe"] == self.probe]
-
-    def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
-        return self.summary(self.part(table))
-
-    def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
-        outdir = Path(outdir)
-        outdir.mkdir(parents=True, exist_ok=True)
-        return self.plot(self.part(table), outdir)
-
-    def report(self, table: pd.DataFrame, metrics: dict[str, Any]) -> str:
-        return self.section(self.part(table), metrics)
-
-    # --- per-probe hooks (pure functions live in mitbench.metrics/report.probes) ----------
-    def summary(self, part: pd.DataFrame) -> dict[str, Any]:
-        """Flat metrics of this probe's rows."""
-        return {}
-
-    def plot(self, part: pd.DataFrame, outdir: Path) -> list[Path]:
-        """Write this probe's PNG curves into ``outdir``."""
-        return []
-
-    def section(self, part: pd.DataFrame, metrics: dict[str, Any]) -> str:
-        """Markdown section of this probe."""
-        return ""
+def probe_record(probe: str, rid: str, label: str, seq: str, elements: Iterable[Element],
+                 **meta: Any) -> SequenceRecord:
+    """A record tagged with ``meta["probe"] = probe`` (so a battery can split its table by probe)."""
+    return SequenceRecord(rid, label, seq, tuple(elements), {"probe": probe, **meta})
 
 
 def check_levels(values: Sequence[Any], what: str) -> list:

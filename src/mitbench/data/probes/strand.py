@@ -12,15 +12,11 @@ All four have identical A/T content (reverse complementing and shuffling preserv
 """
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-import pandas as pd
-
 from mitbench.data.grammar import CONSENSUS_10, CONSENSUS_35, STANDARD, background, place
-from mitbench.data.probes.common import ProbeSuite, probe_seed
+from mitbench.data.probes.common import probe_record, probe_seed
 from mitbench.data.records import Element, SequenceRecord, reverse_complement
 
+PROBE = "strand"
 CONDITIONS = ("forward", "rc_in_place", "full_rc", "scrambled")
 
 
@@ -38,67 +34,40 @@ def shuffle_motif(rng, motif: str) -> str:
             return out
 
 
-class StrandProbe(ProbeSuite):
+def strand_records(seed: int, n_per_condition: int, background_at: float) -> list[SequenceRecord]:
     """Strand-orientation probe.
 
     Parameters
     ----------
-    name, version, seed
-        See :class:`~mitbench.data.probes.common.ProbeSuite`.
+    seed, background_at
+        Generation seed and background A/T fraction (see :mod:`mitbench.data.probes.common`).
     n_per_condition : int
         Groups (shared backgrounds); each gives one sequence per condition.
-    background_at : float
-        A/T fraction of the background before motifs are placed.
 
-    Records: id ``strand_<condition>_<###>``, label = condition, meta ``probe``, ``group``,
-    ``condition``.
+    Returns
+    -------
+    list of SequenceRecord
+        id ``strand_<condition>_<###>``, label = condition, meta ``probe``, ``group``, ``condition``.
     """
+    lay, n = STANDARD, STANDARD.length
+    (a35, b35), (a10, b10) = lay.minus35, lay.minus10
+    records = []
+    for g in range(int(n_per_condition)):
+        rng = probe_seed(seed, g)
+        bg = background(rng, n, background_at)
 
-    probe = "strand"
+        def build(x35: str, x10: str) -> str:
+            return place(place(bg, a35, x35), a10, x10)
 
-    def __init__(self, name: str, version: str, seed: int, n_per_condition: int,
-                 background_at: float) -> None:
-        super().__init__(name, version, seed)
-        self.n_per_condition = int(n_per_condition)
-        self.background_at = float(background_at)
-
-    def build(self) -> list[SequenceRecord]:
-        lay, n = STANDARD, STANDARD.length
-        (a35, b35), (a10, b10) = lay.minus35, lay.minus10
-        records = []
-        for g in range(self.n_per_condition):
-            rng = probe_seed(self.seed, g)
-            bg = background(rng, n, self.background_at)
-            m35, m10 = CONSENSUS_35, CONSENSUS_10
-
-            def build(x35: str, x10: str) -> str:
-                return place(place(bg, a35, x35), a10, x10)
-
-            fwd = build(m35, m10)
-            seqs = {"forward": fwd, "rc_in_place": build(reverse_complement(m35), reverse_complement(m10)),
-                    "full_rc": reverse_complement(fwd),
-                    "scrambled": build(shuffle_motif(rng, m35), shuffle_motif(rng, m10))}
-            els = {"forward": (Element("minus35", a35, b35), Element("minus10", a10, b10)),
-                   "rc_in_place": (Element("minus35", a35, b35, "-"), Element("minus10", a10, b10, "-")),
-                   "full_rc": (Element("minus10", n - b10, n - a10, "-"), Element("minus35", n - b35, n - a35, "-")),
-                   "scrambled": (Element("minus35_scrambled", a35, b35), Element("minus10_scrambled", a10, b10))}
-            for c in CONDITIONS:
-                records.append(self.record(f"strand_{c}_{g:03d}", c, seqs[c], els[c],
-                                           group=f"{g:03d}", condition=c))
-        return records
-
-    def summary(self, part: pd.DataFrame) -> dict[str, Any]:
-        from mitbench.metrics import probes as mp
-
-        return mp.strand(part)
-
-    def plot(self, part: pd.DataFrame, outdir: Path) -> list[Path]:
-        from mitbench.report import probes as rp
-
-        return [rp.bars(part, "condition", CONDITIONS, outdir / "strand.png", title="Strand orientation")]
-
-    def section(self, part: pd.DataFrame, metrics: dict[str, Any]) -> str:
-        from mitbench.report import probes as rp
-
-        return rp.section("Strand orientation", part, "condition", None, metrics, "strand_",
-                          "Same background, same A/T content; strand_accuracy = P(forward > rc_in_place).")
+        fwd = build(CONSENSUS_35, CONSENSUS_10)
+        seqs = {"forward": fwd,
+                "rc_in_place": build(reverse_complement(CONSENSUS_35), reverse_complement(CONSENSUS_10)),
+                "full_rc": reverse_complement(fwd),
+                "scrambled": build(shuffle_motif(rng, CONSENSUS_35), shuffle_motif(rng, CONSENSUS_10))}
+        els = {"forward": (Element("minus35", a35, b35), Element("minus10", a10, b10)),
+               "rc_in_place": (Element("minus35", a35, b35, "-"), Element("minus10", a10, b10, "-")),
+               "full_rc": (Element("minus10", n - b10, n - a10, "-"), Element("minus35", n - b35, n - a35, "-")),
+               "scrambled": (Element("minus35_scrambled", a35, b35), Element("minus10_scrambled", a10, b10))}
+        for c in CONDITIONS:
+            records.append(probe_record(PROBE, f"strand_{c}_{g:03d}", c, seqs[c], els[c], group=f"{g:03d}", condition=c))
+    return records

@@ -11,86 +11,57 @@ the positional summaries.
 """
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
-import pandas as pd
-
-from mitbench.data.grammar import BROKEN_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS, background, place, resolve_iupac
-from mitbench.data.probes.common import ProbeSuite, check_levels, layout_elements, move_window, overlaps, probe_seed
+from mitbench.data.grammar import (BROKEN_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS, background, move_window,
+                                   place, resolve_iupac)
+from mitbench.data.probes.common import check_levels, layout_elements, overlaps, probe_record, probe_seed
 from mitbench.data.records import SequenceRecord
 
+PROBE = "up_sweep"
 
-class UPSweep(ProbeSuite):
+
+def up_sweep_records(seed: int, positions: Sequence[int], include_none: bool, n_per_position: int,
+                     background_at: float) -> list[SequenceRecord]:
     """UP positional-sweep probe.
 
     Parameters
     ----------
-    name, version, seed
-        See :class:`~mitbench.data.probes.common.ProbeSuite`.
+    seed, background_at
+        Generation seed and background A/T fraction (see :mod:`mitbench.data.probes.common`).
     positions : sequence of int
-        UP start positions (0-based; 15 is the correct one and is always included).
+        UP start positions (0-based); the correct one (``STANDARD.up_start``, 15) is always added.
     include_none : bool
         Also emit the no-UP construct (condition ``none``).
     n_per_position : int
         Groups (shared backgrounds); each gives one sequence per condition.
-    background_at : float
-        A/T fraction of the background before motifs are placed.
 
-    Records: id ``up<pos>_<###>`` / ``upnone_<###>``, label = condition, meta ``probe``,
-    ``group`` (``<###>``), ``condition``, ``up_position`` (None for none), ``overlaps``.
+    Returns
+    -------
+    list of SequenceRecord
+        id ``up<pos>_<###>`` / ``upnone_<###>``, label = condition, meta ``probe``, ``group``
+        (``<###>``), ``condition``, ``up_position`` (None for none), ``overlaps``.
     """
-
-    probe = "up_sweep"
-    correct = STANDARD.up_start
-
-    def __init__(self, name: str, version: str, seed: int, positions: Sequence[int],
-                 include_none: bool, n_per_position: int, background_at: float) -> None:
-        super().__init__(name, version, seed)
-        pos = [int(p) for p in check_levels(positions, "positions")]
-        if self.correct not in pos:
-            pos.append(self.correct)
-        bad = [p for p in pos if not 0 <= p <= STANDARD.length - STANDARD.up_len]
-        if bad:
-            raise ValueError(f"UP positions {bad} do not fit a {STANDARD.length}-bp sequence")
-        self.positions = sorted(pos)
-        self.include_none = bool(include_none)
-        self.n_per_position = int(n_per_position)
-        self.background_at = float(background_at)
-
-    def build(self) -> list[SequenceRecord]:
-        lay = STANDARD
-        records = []
-        for g in range(self.n_per_position):
-            rng = probe_seed(self.seed, g)
-            base = background(rng, lay.length, self.background_at)
-            base = place(place(place(base, lay.minus35_start, CONSENSUS_35), lay.ext10[0], EXT10),
-                         lay.minus10_start, BROKEN_10)
-            correct = place(base, lay.up_start, resolve_iupac(rng, UP_CONSENSUS))
-            for p in self.positions:
-                seq = move_window(correct, lay.up_start, p, lay.up_len)
-                records.append(self.record(
-                    f"up{p}_{g:03d}", f"p{p}", seq, layout_elements(lay, up=True, ext10=True, up_start=p),
-                    group=f"{g:03d}", condition=f"p{p}", up_position=p,
-                    overlaps=overlaps(p, p + lay.up_len, lay)))
-            if self.include_none:
-                records.append(self.record(
-                    f"upnone_{g:03d}", "none", base, layout_elements(lay, ext10=True),
-                    group=f"{g:03d}", condition="none", up_position=None, overlaps="none"))
-        return records
-
-    def summary(self, part: pd.DataFrame) -> dict[str, Any]:
-        from mitbench.metrics import probes as mp
-
-        return mp.up_sweep(part, correct=self.correct)
-
-    def plot(self, part: pd.DataFrame, outdir: Path) -> list[Path]:
-        from mitbench.report import probes as rp
-
-        return [rp.sweep(part, outdir / "up_sweep.png", correct=self.correct)]
-
-    def section(self, part: pd.DataFrame, metrics: dict[str, Any]) -> str:
-        from mitbench.report import probes as rp
-
-        return rp.section("UP positional sweep", part, "condition", "overlaps", metrics, "up_",
-                          "UP moved by window exchange (same bases); flagged positions hit a core motif.")
+    lay = STANDARD
+    pos = [int(p) for p in check_levels(positions, "positions")]
+    if lay.up_start not in pos:
+        pos.append(lay.up_start)
+    bad = [p for p in pos if not 0 <= p <= lay.length - lay.up_len]
+    if bad:
+        raise ValueError(f"UP positions {bad} do not fit a {lay.length}-bp sequence")
+    records = []
+    for g in range(int(n_per_position)):
+        rng = probe_seed(seed, g)
+        base = background(rng, lay.length, background_at)
+        base = place(place(place(base, lay.minus35_start, CONSENSUS_35), lay.ext10[0], EXT10),
+                     lay.minus10_start, BROKEN_10)
+        correct = place(base, lay.up_start, resolve_iupac(rng, UP_CONSENSUS))
+        for p in sorted(pos):
+            seq = move_window(correct, lay.up_start, p, lay.up_len)
+            records.append(probe_record(
+                PROBE, f"up{p}_{g:03d}", f"p{p}", seq, layout_elements(lay, up=True, ext10=True, up_start=p),
+                group=f"{g:03d}", condition=f"p{p}", up_position=p, overlaps=overlaps(p, p + lay.up_len, lay)))
+        if include_none:
+            records.append(probe_record(PROBE, f"upnone_{g:03d}", "none", base, layout_elements(lay, ext10=True),
+                                        group=f"{g:03d}", condition="none", up_position=None, overlaps="none"))
+    return records

@@ -9,12 +9,14 @@ point "knows composition, nothing else" beside every model.
 from __future__ import annotations
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
+
+from mitbench.models.components.base import Component
 
 from mitbench.models.components.kmer import K, load_counts
 
 
-class Composition(nn.Module):
+class Composition(Component):
     """Mononucleotide log-likelihood in nats (higher = more genome-like composition).
 
     Parameters
@@ -29,19 +31,22 @@ class Composition(nn.Module):
     float64 one-hot, output ``(B,)`` float64 (linear in the one-hot, so differentiable).
     """
 
-    min_length = 1
-
     def __init__(self, counts_path: str | None = None) -> None:
         super().__init__()
         self.counts_path = counts_path
         # the 6-mer table counts every position of each k-mer; the first base's marginal is the
         # genome's base frequency (both strands, so complementary bases are equal)
         first = load_counts(counts_path).view(4, 4 ** (K - 1)).sum(1)
-        self.register_buffer("log_p", (first / first.sum()).log())
+        # the table's windows miss each strand's last 5 bases: symmetrise so p(A) = p(T), p(C) = p(G)
+        # exactly (ACGT reversed is the complement order)
+        freq = first / first.sum()
+        self.register_buffer("log_p", ((freq + freq.flip(0)) / 2).log())
 
     def forward(self, x: Tensor) -> Tensor:
         """``(B, L, 4)`` float64 one-hot -> ``(B,)`` float64 log-likelihood in nats."""
-        return (x * self.log_p).sum(dim=(1, 2))
+        # base counts first, then one dot product: sequences with the same composition get
+        # bit-identical scores (a position-wise sum would differ in its last bits by order)
+        return x.sum(dim=1) @ self.log_p
 
     def extra_repr(self) -> str:
         return f"counts_path={self.counts_path!r}"

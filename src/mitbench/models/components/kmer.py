@@ -20,7 +20,9 @@ from importlib import resources
 from pathlib import Path
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
+
+from mitbench.models.components.base import Component
 
 K = 6
 
@@ -51,7 +53,7 @@ def load_counts(path: str | Path | None = None) -> Tensor:
     return torch.tensor([float(r[1]) for r in rows], dtype=torch.float64)
 
 
-class KmerMarkov(nn.Module):
+class KmerMarkov(Component):
     """6-mer Markov log-likelihood (nats) from a count table.
 
     Parameters

@@ -12,6 +12,10 @@ with ``ext = PWM_EXT(x @ p_ext)``, ``s10 = PWM10(x @ p10)`` and ``g(z) = sigmoid
   not created).
 * ``positional=False`` is PA-PWM-NoPos: each PWM is scanned over the whole sequence and its
   best window is taken (the positions and the spacing term are unused).
+* ``follow_length=True`` reads a sequence of ``L`` bp at the positions of the layout resized to
+  ``L`` (:meth:`mitbench.data.grammar.Layout.resized`: every element shifted by the move of the
+  −35, ``round(minus35_start * L / layout_length) - minus35_start``), the rule the length
+  ablation builds its sequences with; on ``layout_length``-bp sequences nothing changes.
 
 Differences from the reference code (bryanc5864/MechanisticInvarianceTesting_GLMs@f93aa74,
 ``PositionAwarePWM``), all initialised to reproduce its decisions:
@@ -31,13 +35,15 @@ Differences from the reference code (bryanc5864/MechanisticInvarianceTesting_GLM
 from __future__ import annotations
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
+from mitbench.data.grammar import STANDARD, Layout
+from mitbench.models.components.base import Component
 from mitbench.models.components.pwm import (PAPER_EXT10, PAPER_MINUS10, PAPER_MINUS35, PAPER_UP,
                                             matrix, pwm_at, pwm_scan, scalar, soft_gate)
 
 
-class PAPWM(nn.Module):
+class PAPWM(Component):
     """Position-aware PWM promoter score.
 
     Parameters
@@ -63,6 +69,11 @@ class PAPWM(nn.Module):
         Initial multipliers of the extended −10 score when the −10 is weak / strong.
     gate_temperature : float
         Temperature ``T`` of the sigmoid gates (fixed, not learned; PWM units).
+    follow_length : bool
+        Read other lengths at the resized layout's positions (see module docstring); False reads
+        the fixed positions whatever the length.
+    layout_length : int
+        Length (bp) of the layout the positions above belong to (100).
 
     Notes
     -----
@@ -71,12 +82,13 @@ class PAPWM(nn.Module):
     ``weak10_threshold``, ``ext10_weak_weight``, ``ext10_strong_weight``: 49 or 102 in total.
     """
 
-    def __init__(self, minus35_start: int = 30, minus10_start: int = 53, up_start: int = 15,
-                 ext10_start: int = 50, compensation: bool = True, positional: bool = True,
+    def __init__(self, minus35_start: int = STANDARD.minus35_start, minus10_start: int = STANDARD.minus10_start,
+                 up_start: int = STANDARD.up_start, ext10_start: int = STANDARD.ext10_start, compensation: bool = True, positional: bool = True,
                  optimal_spacing: int = 17, up_weight: float = 0.5, spacing_penalty: float = 0.5,
                  ext10_threshold: float = 1.05, weak10_threshold: float = 4.95,
                  ext10_weak_weight: float = 1.5, ext10_strong_weight: float = 0.5,
-                 gate_temperature: float = 0.01) -> None:
+                 gate_temperature: float = 0.01, follow_length: bool = False,
+                 layout_length: int = STANDARD.length) -> None:
         super().__init__()
         if gate_temperature <= 0:
             raise ValueError(f"gate_temperature must be > 0, got {gate_temperature}")
@@ -96,13 +108,41 @@ class PAPWM(nn.Module):
             self.weak10_threshold = scalar(weak10_threshold)
             self.ext10_weak_weight = scalar(ext10_weak_weight)
             self.ext10_strong_weight = scalar(ext10_strong_weight)
+        self.follow_length, self.layout_length = bool(follow_length) and self.positional, int(layout_length)
         if self.positional:
-            ends = [self.minus35_start + 6, self.minus10_start + 6]
-            if self.compensation:
-                ends += [self.up_start + 9, self.ext10_start + 3]
-            self.min_length = max(ends)  # shortest sequence holding every element
+            self.min_length = self._fitting_length()
         else:
             self.min_length = 9 if self.compensation else 6
+
+    def _ends(self, shift: int) -> list[int]:
+        starts = [(self.minus35_start, 6), (self.minus10_start, 6)]
+        starts += [(self.up_start, 9), (self.ext10_start, 3)] if self.compensation else []
+        return [s + shift for s, _ in starts] + [s + shift + w for s, w in starts]
+
+    def shift(self, length: int) -> int:
+        """Offset (bp) added to every configured position for a ``length``-bp sequence (0 unless
+        ``follow_length``)."""
+        if not self.follow_length or length == self.layout_length:
+            return 0
+        lay = Layout(length=self.layout_length, up_start=self.up_start, minus35_start=self.minus35_start,
+                     spacer=self.minus10_start - self.minus35_start - 6)
+        return lay.resized(length).minus35_start - self.minus35_start
+
+    def _fitting_length(self) -> int:
+        """Shortest length holding every element: fixed positions, or (following the length) the
+        shortest length from which every length up to ``layout_length`` fits."""
+        if not self.follow_length:
+            return max(self._ends(0))
+        n = self.layout_length
+        while n > 1:
+            try:
+                ends = self._ends(self.shift(n - 1))
+            except ValueError:
+                break
+            if min(ends) < 0 or max(ends) > n - 1:
+                break
+            n -= 1
+        return n
 
     def _element(self, x: Tensor, weight: Tensor, start: int) -> Tensor:
         if self.positional:
@@ -122,15 +162,16 @@ class PAPWM(nn.Module):
         Tensor
             ``(B,)`` float64 score, higher = more active.
         """
-        s10 = self._element(x, self.minus10, self.minus10_start)
-        score = self._element(x, self.minus35, self.minus35_start) + s10
+        k = self.shift(x.shape[1])
+        s10 = self._element(x, self.minus10, self.minus10_start + k)
+        score = self._element(x, self.minus35, self.minus35_start + k) + s10
         if self.positional:
             spacer = self.minus10_start - self.minus35_start - 6
             score = score - self.spacing_penalty * abs(spacer - self.optimal_spacing)
         if not self.compensation:
             return score
-        score = score + self.up_weight * self._element(x, self.up, self.up_start)
-        ext = self._element(x, self.ext10, self.ext10_start)
+        score = score + self.up_weight * self._element(x, self.up, self.up_start + k)
+        ext = self._element(x, self.ext10, self.ext10_start + k)
         present = soft_gate(ext, self.ext10_threshold, self.gate_temperature)
         weak = soft_gate(-s10, -self.weak10_threshold, self.gate_temperature)  # s10 < threshold
         mult = self.ext10_strong_weight + (self.ext10_weak_weight - self.ext10_strong_weight) * weak
@@ -140,4 +181,5 @@ class PAPWM(nn.Module):
         return (f"minus35_start={self.minus35_start}, minus10_start={self.minus10_start}, "
                 f"up_start={self.up_start}, ext10_start={self.ext10_start}, "
                 f"compensation={self.compensation}, positional={self.positional}, "
-                f"optimal_spacing={self.optimal_spacing}, gate_temperature={self.gate_temperature}")
+                f"optimal_spacing={self.optimal_spacing}, gate_temperature={self.gate_temperature}, "
+                f"follow_length={self.follow_length}, layout_length={self.layout_length}")

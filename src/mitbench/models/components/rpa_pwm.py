@@ -30,6 +30,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from mitbench.models.components.base import Component
 from mitbench.models.components.pwm import (PAPER_EXT10, PAPER_MINUS10, PAPER_MINUS35, PAPER_UP,
                                             matrix, pwm_scan, reverse_complement_onehot, scalar,
                                             smooth_max, soft_gate)
@@ -37,7 +38,7 @@ from mitbench.models.components.pwm import (PAPER_EXT10, PAPER_MINUS10, PAPER_MI
 MIN_SPACER, MAX_SPACER = 15, 19
 
 
-class RPAPWM(nn.Module):
+class RPAPWM(Component):
     """Both-strand scanning promoter score with relative constraints only.
 
     Parameters

@@ -23,11 +23,16 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from mitbench.data.grammar import STANDARD
+from mitbench.models.components.base import Component
 from mitbench.models.components.pwm import (PAPER_EXT10, PAPER_MINUS10, PAPER_MINUS35, matrix,
                                             pwm_scan, scalar, soft_gate)
 
 
-class PositionScan(nn.Module):
+MAX_LENGTH = 200  # bp: (B, L, L) float64 pair tensors; 128 records of 200 bp need ~40 MB each
+
+
+class PositionScan(Component):
     """Soft arg-max position-scanning promoter score.
 
     Parameters
@@ -50,14 +55,17 @@ class PositionScan(nn.Module):
         Fixed per-bp handicap of later windows in the soft arg-max (PWM units), so equal-scoring
         windows resolve to the first one as in the reference; ``tie_break * L`` must stay below
         the 0.1 PWM grid so distinct scores are never reordered (default 5e-4: L <= 200).
+        Hence ``max_length = min(200, 0.1 / tie_break)`` bp, which also bounds the memory of
+        the ``(B, L, L)`` pair tensors (the component contract's ``max_length``).
 
     Notes
     -----
     Learnable float64 parameters: ``minus35`` (6, 4), ``minus10`` (6, 4), ``ext10`` (3, 4) and 9
-    scalars: 69 in total. Input ``(B, L, 4)`` float64 one-hot, ``L >= 6``; output ``(B,)``.
+    scalars: 69 in total. Input ``(B, L, 4)`` float64 one-hot, ``6 <= L <= max_length``; output ``(B,)``.
     """
 
-    def __init__(self, expected_minus35: int = 30, expected_minus10: int = 53, optimal_spacing: int = 17,
+    def __init__(self, expected_minus35: int = STANDARD.minus35_start, expected_minus10: int = STANDARD.minus10_start,
+                 optimal_spacing: int = STANDARD.spacer,
                  position_penalty: float = 0.3, spacing_penalty: float = 0.4, order_penalty: float = 5.0,
                  ext10_threshold: float = 1.05, weak10_threshold: float = 6.95,
                  ext10_weak_weight: float = 1.5, ext10_strong_weight: float = 0.3,
@@ -75,6 +83,8 @@ class PositionScan(nn.Module):
         self.ext10_weak_weight, self.ext10_strong_weight = scalar(ext10_weak_weight), scalar(ext10_strong_weight)
         self.up_weight, self.up_threshold = scalar(up_weight), scalar(up_threshold)
         self.min_length = 6
+        # exact tie-breaking needs tie_break * L < 0.1; memory grows as L**2 (pair tensors)
+        self.max_length = min(MAX_LENGTH, int(0.1 / self.tie_break)) if self.tie_break > 0 else MAX_LENGTH
 
     def _best_ext_before(self, x: Tensor, n: int) -> Tensor:
         """Best ext −10 PWM over starts ``q-5 .. q-1`` for each −10 start ``q < n``: ``(B, n)``."""

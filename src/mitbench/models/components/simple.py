@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
+from mitbench.data.grammar import STANDARD
+from mitbench.models.components.base import Component
 from mitbench.models.components.pwm import PAPER_MINUS10, PAPER_MINUS35, matrix, pwm_at
 
 _P = 2_147_483_647  # Mersenne prime 2^31 - 1: products of two residues fit in int64
 
 
-class PWMOnly(nn.Module):
+class PWMOnly(Component):
     """``PWM35(x @ minus35_start) + PWM10(x @ minus10_start)``: core boxes only, no compensation.
 
     Parameters
@@ -23,7 +25,7 @@ class PWMOnly(nn.Module):
     the paper's matrices (MIT Appendix C.1). Input ``(B, L, 4)`` float64 one-hot, output ``(B,)``.
     """
 
-    def __init__(self, minus35_start: int = 30, minus10_start: int = 53) -> None:
+    def __init__(self, minus35_start: int = STANDARD.minus35_start, minus10_start: int = STANDARD.minus10_start) -> None:
         super().__init__()
         self.minus35_start, self.minus10_start = int(minus35_start), int(minus10_start)
         self.minus35 = matrix(PAPER_MINUS35)
@@ -38,7 +40,7 @@ class PWMOnly(nn.Module):
         return f"minus35_start={self.minus35_start}, minus10_start={self.minus10_start}"
 
 
-class RandomScore(nn.Module):
+class RandomScore(Component):
     """A standard-normal score that is a deterministic function of (sequence, seed).
 
     The same sequence always gets the same score, whatever batch or order it is scored in; two

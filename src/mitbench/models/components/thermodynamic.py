@@ -42,6 +42,8 @@ from typing import Sequence
 import torch
 from torch import Tensor, nn
 
+from mitbench.data.grammar import STANDARD
+from mitbench.models.components.base import Component
 from mitbench.models.components.pwm import BASES, pwm_at
 
 _A, _C, _G, _T = (BASES.index(b) for b in "ACGT")
@@ -60,7 +62,7 @@ PAPER_UP_STEPS = ((0.5, 12.5), (1.0, 14.5), (1.0, 16.5))  # (height, AT count of
 PAPER_UP_WIDTH = 20  # bp the paper's AT fraction is read over, starting at the UP element
 
 
-class ThermodynamicModel(nn.Module):
+class ThermodynamicModel(Component):
     """Differentiable thermodynamic promoter model (see module docstring).
 
     Parameters
@@ -88,7 +90,7 @@ class ThermodynamicModel(nn.Module):
         Initial basal activity (log2, relative to full occupancy).
     """
 
-    def __init__(self, minus35_start: int = 30, up_start: int = 15, up_window: int = 26,
+    def __init__(self, minus35_start: int = STANDARD.minus35_start, up_start: int = STANDARD.up_start, up_window: int = 26,
                  spacers: Sequence[int] = (15, 16, 17, 18, 19), gate_width: float = 0.1,
                  up_gate_width: float = 0.1, output: str = "log_activity", mu: float = -25.0,
                  floor: float = -10.0) -> None:
@@ -108,7 +110,7 @@ class ThermodynamicModel(nn.Module):
         self.gate_width = float(gate_width)
         self.up_gate_width = float(up_gate_width)
         self.output = output
-        self.saturating = output == "log_activity"  # tells the regressor an affine head suffices
+        self.output_scale = "log2_activity" if output == "log_activity" else "unbounded"
         # shortest sequence (bp) holding every element at its configured position
         self.min_length = max(self.minus35_start + 12 + max(spacers), self.up_window_start + self.up_window)
         f64 = dict(dtype=torch.float64)

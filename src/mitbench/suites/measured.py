@@ -14,15 +14,38 @@ from typing import Any
 
 import pandas as pd
 
+from mitbench.data.grammar import STANDARD
 from mitbench.data.records import Element, SequenceRecord
-from mitbench.suites.base import Suite
 from mitbench.data.urtecho import read_urtecho
-from mitbench.metrics.measured import matched_pairs, summarize_measured
+from mitbench.metrics.measured import summarize_measured
+from mitbench.report.measured import measured_deltas_figure, measured_section
+from mitbench.suites.base import Suite
+from mitbench.suites.spec import Metric, MetricSpec
 
 META = ("log2_expression", "log2_rep1", "log2_rep2", "log2_rep3", "up", "minus35", "spacer", "minus10",
         "background", "control")
-ELEMENTS = (Element("up", 6, 30), Element("minus35", 30, 36), Element("spacer", 36, 53),
-            Element("minus10", 53, 59))
+_L = STANDARD
+# Urtecho's UP window is the 24 bp upstream of the −35 (the Gourse UP elements are longer than 9 bp)
+ELEMENTS = (Element("up", _L.minus35_start - 24, _L.minus35_start), Element("minus35", *_L.minus35),
+            Element("spacer", _L.minus35[1], _L.minus10_start), Element("minus10", *_L.minus10))
+SPEC = MetricSpec(
+    headline=(
+        Metric("spearman", "Spearman(score, expression)", ci=("spearman_ci_low", "spearman_ci_high"),
+               pvalue="spearman_pvalue", chance=0.0,
+               description="Spearman of score vs measured log2 expression, all designed variants"),
+        Metric("up136_delta_spearman", "UP Δ Spearman", ci=("up136_delta_spearman_ci_low", "up136_delta_spearman_ci_high"),
+               pvalue="up136_delta_spearman_pvalue", chance=0.0,
+               description="Spearman of model Δ vs measured Δ over pairs differing only by the 136-fold UP"),
+        Metric("up136_sign_concordance", "UP sign concordance",
+               ci=("up136_sign_concordance_ci_low", "up136_sign_concordance_ci_high"),
+               description="fraction of UP pairs where model and measurement move the same way"),
+        Metric("m10_delta_spearman", "−10 Δ Spearman", ci=("m10_delta_spearman_ci_low", "m10_delta_spearman_ci_high"),
+               pvalue="m10_delta_spearman_pvalue", chance=0.0,
+               description="Spearman of model Δ vs measured Δ over consensus vs weak −10 pairs"),
+    ),
+    tested=("spearman", "up136_delta_spearman", "m10_delta_spearman"),
+    objective="up136_delta_spearman",
+)
 
 
 class Urtecho2019Suite(Suite):
@@ -48,11 +71,13 @@ class Urtecho2019Suite(Suite):
         Seed of the bootstrap generator.
     """
 
+    name = "urtecho2019"
+
     def __init__(self, version: str, root: str, name: str = "urtecho2019", include_controls: bool = False,
                  backgrounds: list[str] | None = None, n_boot: int = 1000, boot_seed: int = 0) -> None:
-        super().__init__(version)
+        super().__init__(version, name)
         self.backgrounds = None if backgrounds is None else [str(b) for b in backgrounds]
-        self.root, self.name, self.include_controls = root, name, include_controls
+        self.root, self.include_controls = root, include_controls
         self.n_boot, self.boot_seed = int(n_boot), int(boot_seed)
 
     def build(self) -> list[SequenceRecord]:
@@ -72,42 +97,15 @@ class Urtecho2019Suite(Suite):
                                           () if row["control"] else ELEMENTS, meta))
         return records
 
+    @property
+    def spec(self) -> MetricSpec:
+        return SPEC
+
     def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
         return summarize_measured(table, self.n_boot, self.boot_seed)
 
     def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
-        from mitbench.report.common import pyplot, save_figure
-
-        plt = pyplot()
-        designed = table[table["up"].astype(str) != ""]
-        fig, axes = plt.subplots(1, 2, figsize=(10, 4.5))
-        for ax, (label, base, other) in zip(axes, (("UP (136-fold) - noUP", "noUP", "gourse_136fold_up"),
-                                                   ("consensus - weak -10", None, "consensus10"))):
-            if base is None:
-                pairs = pd.concat([matched_pairs(designed, "minus10", v, other)
-                                   for v in designed["minus10"].unique() if v != other], ignore_index=True)
-                key = "m10"
-            else:
-                pairs, key = matched_pairs(designed, "up", base, other), "up136"
-            ax.scatter(pairs["measured_delta"], pairs["model_delta"], s=3, alpha=0.3)
-            ax.axhline(0, color="k", lw=0.5), ax.axvline(0, color="k", lw=0.5)
-            ax.set_xlabel(f"measured Δ log2 expression ({label})")
-            ax.set_ylabel("model Δ score")
-            ax.set_title(f"Δ Spearman {metrics.get(key + '_delta_spearman', float('nan')):.3f}", fontsize=9)
-        return [save_figure(fig, outdir / "urtecho_deltas.png", dpi=110)]
+        return [measured_deltas_figure(table, metrics, Path(outdir) / "urtecho_deltas.png")]
 
     def report(self, table: pd.DataFrame, metrics: dict[str, Any]) -> str:
-        from mitbench.report.common import fmt, fmt_ci, markdown_table
-
-        rows = []
-        for key, label in (("up136", "UP 136-fold vs noUP"), ("up326", "UP 326-fold vs noUP"),
-                           ("up", "UP, pooled"), ("m10", "consensus vs weak -10, pooled")):
-            rows.append([label, metrics.get(f"{key}_n"), metrics.get(f"{key}_model_rise"),
-                         metrics.get(f"{key}_measured_rise"), metrics.get(f"{key}_sign_concordance"),
-                         metrics.get(f"{key}_delta_spearman"),
-                         fmt_ci(metrics.get(f"{key}_delta_spearman_ci_low"), metrics.get(f"{key}_delta_spearman_ci_high")),
-                         metrics.get(f"{key}_delta_spearman_replicates", "")])
-        head = (f"## Measured compensation (Urtecho et al. 2019)\n\nSpearman(score, measured log2 expression) "
-                f"= {fmt(metrics.get('spearman'))} over {metrics.get('n_designed')} designed variants.\n\n")
-        return head + markdown_table(["pairs", "n", "model rise", "measured rise", "sign concordance",
-                                      "Δ Spearman", "95% CI", "replicate ceiling"], rows) + "\n"
+        return measured_section(metrics)

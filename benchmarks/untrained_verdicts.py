@@ -1,0 +1,81 @@
+"""Untrained networks must never get ``verdict: mechanism`` (issue 8 acceptance).
+
+Builds random-initialised (never trained) Hugging Face DNA models of several architectures, sizes,
+tokenizers, initialisation scales and seeds, saves each with ``save_pretrained``, and runs the real
+entry point on each with default settings::
+
+    python evaluate.py model=hf_causal|hf_masked model.path=<dir>
+
+(suite=mit with its placement controls, calibration=random_init with 19 null copies, the composition
+references). Prints one line per network (verdict, CSS and its null p, placement ranks and their
+position-level p) and, last, one JSON object with the verdict counts.
+
+    python benchmarks/untrained_verdicts.py --out /tmp/untrained [--only 0,3]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from mitbench.models import tiny
+
+ROOT = Path(__file__).resolve().parents[1]
+# (kind, arch, tokenizer, hidden, layers, seed, init std)
+NETWORKS = [
+    ("causal", "gpt2", "char", 32, 2, 0, 0.2), ("causal", "gpt2", "char", 32, 2, 1, 0.2),
+    ("causal", "gpt2", "char", 32, 2, 2, 0.02), ("causal", "gpt2", "char", 64, 4, 3, 0.2),
+    ("causal", "gpt2", "char", 64, 4, 4, 0.02), ("causal", "llama", "char", 32, 2, 5, 0.2),
+    ("causal", "llama", "char", 32, 2, 6, 0.02), ("causal", "llama", "char", 64, 4, 7, 0.2),
+    ("causal", "llama", "char", 64, 4, 8, 0.02), ("causal", "gpt2", "char", 128, 4, 9, 0.02),
+    ("masked", "bert", "char", 32, 2, 0, 0.2), ("masked", "bert", "char", 32, 2, 1, 0.02),
+    ("masked", "bert", "char", 64, 4, 2, 0.2), ("masked", "bert", "kmer", 32, 2, 3, 0.2),
+    ("masked", "bert", "kmer", 64, 4, 4, 0.02), ("masked", "esm", "kmer", 32, 2, 5, 0.2),
+    ("masked", "esm", "kmer", 32, 2, 6, 0.02), ("masked", "esm", "kmer", 64, 4, 7, 0.2),
+    ("masked", "esm", "char", 32, 2, 8, 0.2), ("masked", "esm", "char", 64, 2, 9, 0.02),
+    ("masked", "bert", "kmer", 128, 4, 10, 0.02), ("causal", "gpt2", "char", 48, 3, 11, 0.1),
+]
+
+
+def build(spec, folder: Path) -> Path:
+    kind, arch, tok, hidden, layers, seed, init = spec
+    if kind == "causal":
+        return tiny.causal(folder, arch, hidden=hidden, layers=layers, seed=seed, init=init)
+    return tiny.masked(folder, arch, tok, hidden=hidden, layers=layers, seed=seed, init=init)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, required=True, help="folder for checkpoints and run dirs")
+    ap.add_argument("--only", default="", help="comma-separated network indices (default: all)")
+    args = ap.parse_args()
+    chosen = [int(i) for i in args.only.split(",")] if args.only else range(len(NETWORKS))
+    counts: dict[str, int] = {}
+    for i in chosen:
+        spec = NETWORKS[i]
+        name = f"{i:02d}_{spec[1]}_{spec[2]}_h{spec[3]}_l{spec[4]}_s{spec[5]}_i{spec[6]}"
+        ckpt, run_dir = build(spec, args.out / "models" / name), args.out / "runs" / name
+        t0 = time.perf_counter()
+        cmd = [sys.executable, str(ROOT / "evaluate.py"), f"model=hf_{spec[0]}", f"model.path={ckpt}", "logger=none",
+               f"hydra.run.dir={run_dir}", f"paths.cache_dir={args.out / 'cache'}", "trainer.enable_progress_bar=false"]
+        res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        if res.returncode != 0:
+            print(f"{name}: FAILED\n{res.stderr[-2000:]}", flush=True)
+            counts["failed"] = counts.get("failed", 0) + 1
+            continue
+        m = json.loads((run_dir / "metrics.json").read_text())
+        counts[m["verdict"]] = counts.get(m["verdict"], 0) + 1
+        print(f"{name}: {m['verdict']:<14} CSS {m['css']:.2f} (null p {m['css_null_p']:.2f}) "
+              f"up rank {m['up_placement_rank_mean']:.1f} p {m['up_placement_p_placement']:.3f} "
+              f"(null p {m['up_placement_rank_mean_null_p']:.2f}) comp rank {m['comp_placement_rank_mean']:.1f} "
+              f"p {m['comp_placement_p_placement']:.3f} (null p {m['comp_placement_rank_mean_null_p']:.2f}) "
+              f"beats null: {m['verdict_beats_null']} [{time.perf_counter() - t0:.0f} s]", flush=True)
+    print(json.dumps({"networks": len(list(chosen)), "verdicts": counts}))
+
+
+if __name__ == "__main__":
+    main()

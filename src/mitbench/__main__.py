@@ -1,0 +1,4 @@
+"""``python -m mitbench ...`` = the ``mitbench`` command."""
+from mitbench.cli import main
+
+main()

@@ -1,0 +1,56 @@
+"""``mitbench list models|suites|datasets``: one line each (name, kind, mode or size, what it needs)."""
+from __future__ import annotations
+
+from importlib import resources
+
+from omegaconf import OmegaConf
+
+KINDS = {"mitbench.models.biophysical.BiophysicalScorer": "baseline", "mitbench.models.causal.CausalLMScorer": "gLM",
+         "mitbench.models.masked.MaskedLMScorer": "gLM", "mitbench.models.evo2.Evo2Scorer": "gLM",
+         "mitbench.models.precomputed.PrecomputedScorer": "file"}
+MODES = {"mitbench.models.causal.CausalLMScorer": "ll", "mitbench.models.masked.MaskedLMScorer": "pll",
+         "mitbench.models.evo2.Evo2Scorer": "ll", "mitbench.models.precomputed.PrecomputedScorer": "precomputed"}
+
+
+def options(group: str) -> list[str]:
+    """Config names of a group (the YAML files shipped in ``mitbench/conf/<group>``)."""
+    folder = resources.files("mitbench").joinpath("conf", group)
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def _needs(node) -> str:
+    missing = [k for k in node if OmegaConf.is_missing(node, k)]
+    parts = [f"{k}=" for k in missing]
+    path = node.get("path") if not OmegaConf.is_missing(node, "path") and "path" in node else None
+    if path:
+        parts.append(f"weights of {path}" + (f"@{str(node.get('revision'))[:10]}" if node.get("revision") else ""))
+    if str(node.get("_target_", "")).endswith("Evo2Scorer"):
+        parts.append("pip install evo2 + CUDA")
+    return ", ".join(parts) or "nothing (offline, CPU)"
+
+
+def lines(group: str) -> list[str]:
+    from mitbench.api import compose
+
+    out = []
+    if group == "datasets":
+        from mitbench.datasets import DATASETS
+
+        return [f"{d.name:<14} {d.used_by}  <-  {d.source}" for d in DATASETS]
+    for name in options({"models": "model", "suites": "suite"}[group]):
+        cfg = compose("evaluate", [f"{'model' if group == 'models' else 'suite'}={name}"])
+        node = cfg.model if group == "models" else cfg.suite
+        target = str(node.get("_target_", ""))
+        if group == "models":
+            kind, mode = KINDS.get(target, "model"), MODES.get(target, str(node.get("mode", "")))
+            out.append(f"{name:<16} {kind:<9} {mode:<12} needs: {_needs(node)}")
+        else:
+            kind = "battery" if target.endswith("ProbeBattery") else target.rsplit(".", 1)[-1]
+            out.append(f"{name:<16} {kind:<20} v{node.get('version')}  needs: {_needs(node)}")
+    return out
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 1 or argv[0] not in ("models", "suites", "datasets"):
+        raise SystemExit("usage: mitbench list models|suites|datasets")
+    print("\n".join(lines(argv[0])))
