@@ -1,7 +1,7 @@
-"""Command line: ``mitbench evaluate|fit|audit|list ...`` (also ``python -m mitbench``), and the Hydra
-entry points behind it. Configs live in the package (``mitbench/conf``), so an installed wheel runs
-outside a clone; ``evaluate.py``, ``train_baselines.py`` and ``audit.py`` at the top of the
-repository are aliases.
+"""Command line: ``mitbench evaluate|fit|audit|train-glm|list ...`` (also ``python -m mitbench``), and
+the Hydra entry points behind it. Configs live in the package (``mitbench/conf``), so an installed
+wheel runs outside a clone; ``evaluate.py``, ``train_baselines.py``, ``audit.py`` and ``train_glm.py``
+at the top of the repository are aliases.
 
 Each entry point composes its config and calls an importable ``run(cfg)`` that returns the metrics;
 what the function returns is the value Hydra sweepers optimise. Mistakes a user makes (a required
@@ -24,6 +24,7 @@ commands:
   evaluate   score a suite with a model (python evaluate.py): mitbench evaluate model=kmer suite=probes
   fit        fit a biophysical baseline to measured expression (python train_baselines.py)
   audit      is a generator's DNA distinguishable from the genome it continues? (python audit.py)
+  train-glm  pretrain a small DNA language model on a genome (python train_glm.py)
   list       mitbench list models|suites|datasets
   --version  print the version
 
@@ -93,7 +94,19 @@ def audit_main(cfg: DictConfig) -> float | None:
     """``python audit.py [generator=...] [reference=...] [-m sweeps]``: the CNN detector's AUROC."""
     from mitbench.audit import run
 
-    value = run(cfg).get("cnn_auroc")
+    value = _run_user_facing(run, cfg).get("cnn_auroc")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+@hydra.main(version_base="1.3", config_path="conf/train_glm", config_name="train_glm")
+def train_glm_main(cfg: DictConfig) -> float | None:
+    """``python train_glm.py genome=<FASTA> [model=...] [task=pretrain|contrastive]``: held-out bits/nt."""
+    from mitbench.train_glm import ConfigError, run
+
+    try:
+        value = _run_user_facing(run, cfg).get("heldout_bits_per_nt")
+    except ConfigError as err:  # a wrong option: one line, no traceback
+        raise SystemExit(f"train_glm: {err}") from None
     return float(value) if isinstance(value, (int, float)) else None
 
 
@@ -112,7 +125,13 @@ def main_audit() -> None:
     audit_main()
 
 
-COMMANDS: dict[str, Callable[[], None]] = {"evaluate": main_evaluate, "fit": main_fit, "audit": main_audit}
+def main_train_glm() -> None:
+    quiet_wandb_defaults()
+    train_glm_main()
+
+
+COMMANDS: dict[str, Callable[[], None]] = {"evaluate": main_evaluate, "fit": main_fit, "audit": main_audit,
+                                           "train-glm": main_train_glm}
 
 
 def main(argv: list[str] | None = None) -> None:
