@@ -89,7 +89,7 @@ def test_markov_baseline_is_fitted_on_training_bases_and_scored_on_the_same_wind
 def test_rerun_resumes_from_the_last_checkpoint(causal_run, genome, tmp_path):
     import shutil
 
-    out = shutil.copytree(causal_run[0], tmp_path / "run")  # the shared run stays as it was
+    out = shutil.copytree(causal_run[0], tmp_path / "run", symlinks=True)  # the shared run stays as it was
     curve_before = (out / "learning_curve.csv").read_text().splitlines()
     second = run(train_cfg([*CAUSAL, f"genome={genome}", f"paths.output_dir={out}", "trainer.max_steps=15"]))
     assert second["resumed"] and second["steps"] == 15 and second["tokens_seen"] == 15 * 4 * 32
