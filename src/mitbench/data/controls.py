@@ -4,7 +4,7 @@ cannot act.
 For a compensated sequence E_i (broken −10 rescued by the UP element at 15–23 and the extended −10
 TGT at 50–52) every control is a permutation of E_i's bases, so it has *exactly* E_i's composition:
 only placement differs. Two families, each a fixed list of placements shared by every background
-(so placements can be compared across backgrounds, see :mod:`mitbench.metrics.placement`):
+(so placements can be compared across backgrounds by the placement metrics):
 
 * ``up_placement`` — the 9-bp UP window moved by window exchange (:func:`~mitbench.data.grammar.move_window`)
   to a start in the spacer (36–39, 41: downstream of the −35, clear of the extended −10; 40 is class

@@ -37,7 +37,7 @@ composition-exact controls of E_i (:mod:`mitbench.data.controls`):
 ``up_placement`` (the UP moved to 22 positions where it cannot act, or scrambled in place) and
 ``comp_placement`` (UP and TGT both moved, or both scrambled): 2 × 50 × 23 = 2,300 records labelled
 by family, ``meta["group"]`` = the background, ``meta["placement"]`` the placement. They calibrate
-SCR and CSS against "the same bases where they cannot act" (:mod:`mitbench.metrics.placement`).
+SCR and CSS against "the same bases where they cannot act" (the placement metrics rank them).
 
 The controls are permutations of their own E_i, so they are valid for the paper's E too
 (``design="paper", controls=True``), though that is no longer the paper's 650-sequence set.
