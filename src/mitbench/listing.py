@@ -1,6 +1,9 @@
 """``mitbench list models|suites|datasets``: one line each (name, kind, mode or size, what it needs)."""
 from __future__ import annotations
 
+import os
+import sys
+
 from importlib import resources
 
 from omegaconf import OmegaConf
@@ -37,20 +40,25 @@ def lines(group: str) -> list[str]:
         from mitbench.datasets import DATASETS
 
         return [f"{d.name:<14} {d.used_by}  <-  {d.source}" for d in DATASETS]
-    for name in options({"models": "model", "suites": "suite"}[group]):
+    names = options({"models": "model", "suites": "suite"}[group])
+    width = max(16, *(len(n) + 1 for n in names))
+    for name in names:
         cfg = compose("evaluate", [f"{'model' if group == 'models' else 'suite'}={name}"])
         node = cfg.model if group == "models" else cfg.suite
         target = str(node.get("_target_", ""))
         if group == "models":
             kind, mode = KINDS.get(target, "model"), MODES.get(target, str(node.get("mode", "")))
-            out.append(f"{name:<16} {kind:<9} {mode:<12} needs: {_needs(node)}")
+            out.append(f"{name:<{width}} {kind:<9} {mode:<12} needs: {_needs(node)}")
         else:
             kind = "battery" if target.endswith("ProbeBattery") else target.rsplit(".", 1)[-1]
-            out.append(f"{name:<16} {kind:<20} v{node.get('version')}  needs: {_needs(node)}")
+            out.append(f"{name:<{width}} {kind:<20} v{node.get('version')}  needs: {_needs(node)}")
     return out
 
 
 def main(argv: list[str]) -> None:
     if len(argv) != 1 or argv[0] not in ("models", "suites", "datasets"):
         raise SystemExit("usage: mitbench list models|suites|datasets")
-    print("\n".join(lines(argv[0])))
+    try:
+        print("\n".join(lines(argv[0])), flush=True)
+    except BrokenPipeError:  # `mitbench list models | head`: the reader has gone, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
