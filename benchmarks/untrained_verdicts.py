@@ -38,7 +38,11 @@ NETWORKS = [
     ("masked", "esm", "kmer", 32, 2, 6, 0.02), ("masked", "esm", "kmer", 64, 4, 7, 0.2),
     ("masked", "esm", "char", 32, 2, 8, 0.2), ("masked", "esm", "char", 64, 2, 9, 0.02),
     ("masked", "bert", "kmer", 128, 4, 10, 0.02), ("causal", "gpt2", "char", 48, 3, 11, 0.1),
+    ("causal", "llama", "char", 48, 3, 12, 0.1), ("masked", "esm", "kmer", 48, 3, 13, 0.1),
+    ("masked", "bert", "kmer", 48, 3, 14, 0.1),
 ]
+# Character-level masked models (10-12, 18, 19) need one forward pass per base for the exact PLL, times
+# 20 (the model and its 19 null copies) over 2,944 records: about an hour each on one CPU core.
 
 
 def build(spec, folder: Path) -> Path:
