@@ -97,6 +97,16 @@ def test_mes_ci_nan_when_a_resample_has_zero_sd():
     assert math.isnan(m["mes_natural_ci_low"]) and "mes_natural CI" in m["notes"]
 
 
+def test_ratio_undefined_when_its_denominator_interval_contains_zero():
+    # A and B overlap with nearly equal means: MES natural ~ 0.04, its bootstrap changes sign.
+    a, b = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0], [0.1, 0.9, 2.0, 3.0, 4.1, 4.7]
+    m = summarize_mit(_table({"A": a, "B": b, "C": [10, 11, 12, 13], "D": [0, 1, 2, 3]}), n_boot=500, seed=0)
+    assert m["mes_natural"] == pytest.approx(cohens_d(a, b)) and abs(m["mes_natural"]) < 0.1
+    assert m["mes_natural_ci_low"] < 0 < m["mes_natural_ci_high"]
+    assert math.isfinite(m["mes_synthetic"]) and math.isnan(m["cir"]) and math.isnan(m["cir_ci_low"])
+    assert "cir: undefined (MES natural changes sign" in m["notes"]
+
+
 def test_pairing_uses_group_not_row_order():
     t = _table({"D": [0, 10], "E": [11, 1]}, groups={"D": ["x", "y"], "E": ["y", "x"]})
     d, e = paired_scores(t, "D", "E")

@@ -166,7 +166,11 @@ def summarize_mit(table: pd.DataFrame, n_boot: int = 1000, seed: int = 0, stats=
         notes.append("cm: undefined (class C, D or E absent, or mean C == mean D)")
     for k, den in (("cir", "MES natural"), ("cm", "mean C - mean D")):
         if np.isfinite(out[k]) and not np.isfinite(out[f"{k}_ci_low"]):
-            notes.append(f"{k} CI: unbounded ({den} changes sign across bootstrap resamples)")
+            # never divide by an effect whose interval contains 0: the ratio would be unbounded
+            # (the paper's HyenaDNA scores give CIR 33 from an MES natural of -0.01 [-0.28, 0.26])
+            out[k] = NAN
+            notes.append(f"{k}: undefined ({den} changes sign across bootstrap resamples: its interval "
+                         "contains 0, so the ratio is unbounded)")
 
     out.update(summarize_placements(table, n_boot=n_boot, seed=seed))
     for c in CLASSES:

@@ -47,7 +47,7 @@ class ExternalSuite(Suite):
 
     name = "external"
 
-    def __init__(self, path: str, version: str = "1.1", name: str = "external", n_boot: int = 1000,
+    def __init__(self, path: str, version: str = "1.2", name: str = "external", n_boot: int = 1000,
                  boot_seed: int = 0, stats=None, n_repair: int = 10000) -> None:
         super().__init__(version, name)
         self.path = Path(path)

@@ -87,7 +87,7 @@ class MITSuite(Suite):
 
     name = "mit"
 
-    def __init__(self, version: str = "2.1", name: str = "mit", seed: int = 42, natural_source: str = "curated",
+    def __init__(self, version: str = "2.2", name: str = "mit", seed: int = 42, natural_source: str = "curated",
                  regulondb_path: str | None = None, background_at: float | None = None, n_boot: int = 1000,
                  boot_seed: int = 0, controls: bool | None = None, design: str = "matched", stats=None) -> None:
         super().__init__(version, name)
