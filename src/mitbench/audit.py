@@ -32,7 +32,7 @@ from mitbench.metrics.realism.auroc import detector_summary
 from mitbench.metrics.realism.features import FeatureSpec, sequence_features
 from mitbench.metrics.realism.kmers import Background, choose_k_novel
 from mitbench.metrics.realism.paired import by_distance, compare
-from mitbench.outputs import StagedOutput, write_json
+from mitbench.outputs import run_staged, write_json
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ def train_detector(cfg: DictConfig, natural: list[str], generated: list[str], lo
                                n_boot=cfg.audit.n_boot, seed=cfg.seed)
     summary["cnn_test_windows"] = int(dm.test_windows.size)
     summary["cnn_train_windows"] = int(dm.train_windows.size)
+    summary["cnn_train_copies_dropped"] = int(dm.n_train_copies)
     summary["cnn_epochs"] = int(trainer.current_epoch)
     chunks = pd.DataFrame({"window": dm.test_windows[np.searchsorted(dm.test_windows, idx.window)],
                            "distance_bp": idx.chunk * d.chunk_bp, "label": np.where(idx.label == 1, "generated", "natural"),
@@ -79,11 +80,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     Everything (results, config, logger files) goes into the run folder's private version folder and
     is published in one rename on success (:class:`mitbench.outputs.StagedOutput`), as in ``evaluate``.
     """
-    out_dir = Path(cfg.paths.output_dir)
-    with StagedOutput(out_dir) as stage:
-        metrics = _run(cfg, stage.path)
-    log.info("audit outputs written to %s", out_dir)
-    return metrics
+    return run_staged(cfg.paths.output_dir, lambda stage: _run(cfg, stage), "audit outputs")
 
 
 def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from mitbench.engine import Engine
 from mitbench.loggers import build_loggers, log_run
 from mitbench.metrics.calibration import calibrate
 from mitbench.models.writer import ScoreWriter
-from mitbench.outputs import SPEC_FILE, StagedOutput, write_json, write_scores
+from mitbench.outputs import SPEC_FILE, run_staged, write_json, write_scores
 from mitbench.suites.spec import TIE_RULE, MetricSpec
 
 log = logging.getLogger(__name__)
@@ -37,12 +37,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     version folder, published on success in one rename (:class:`mitbench.outputs.StagedOutput`);
     a second run into the same folder stops at once (:class:`mitbench.outputs.RunDirBusy`).
     """
-    out_dir = Path(cfg.paths.output_dir)
-    with StagedOutput(out_dir) as stage:
-        metrics = _run(cfg, stage.path)
-    if metrics:
-        log.info("outputs written to %s", out_dir)
-    return metrics
+    return run_staged(cfg.paths.output_dir, lambda stage: _run(cfg, stage))
 
 
 def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:

@@ -111,6 +111,27 @@ class StagedOutput:
             self._lock_fd = None
 
 
+def run_staged(out_dir: str | Path, work, what: str = "outputs") -> Any:
+    """``work(version_dir)`` inside a :class:`StagedOutput` of ``out_dir``; log where it went.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The run folder.
+    work : callable
+        Writes every output into the private version folder it is given; returns the metrics.
+    what : str
+        Name in the log line (``"<what> written to <out_dir>"``), logged only when ``work`` returned
+        something (a DDP rank > 0 returns an empty result).
+    """
+    out_dir = Path(out_dir)
+    with StagedOutput(out_dir) as stage:
+        result = work(stage.path)
+    if result:
+        log.info("%s written to %s", what, out_dir)
+    return result
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)

@@ -34,7 +34,7 @@ from mitbench.console import SequenceProgressBar
 from mitbench.evaluate import format_metrics, write_run_config
 from mitbench.loggers import build_loggers, log_run
 from mitbench.metrics.stats import correlation
-from mitbench.outputs import StagedOutput, write_json
+from mitbench.outputs import run_staged, write_json
 
 log = logging.getLogger(__name__)
 NONDETERMINISTIC_KEYS = ("wall_time_s",)  # excluded when comparing two runs with the same seed
@@ -59,11 +59,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         choice = HydraConfig.get().runtime.choices.get("model") if HydraConfig.initialized() else None
         raise SystemExit(f"train_baselines.py cannot fit model={choice or cfg.model.get('name', '?')}: it fits "
                          f"only biophysical components, i.e. model={'|'.join(fittable_models())}")
-    out_dir = Path(cfg.paths.output_dir)
-    with StagedOutput(out_dir) as stage:
-        metrics = _fit(cfg, stage.path)
-    log.info("fit outputs written to %s", out_dir)
-    return metrics
+    return run_staged(cfg.paths.output_dir, lambda stage: _fit(cfg, stage), "fit outputs")
 
 
 def _fit(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
