@@ -11,6 +11,7 @@ import torch
 from helpers import CONF, compose, shared_path
 from mitbench.data.genome_lm import GenomeLMDataModule
 from mitbench.models.components.markov import markov_bits_per_nt
+from mitbench.metrics.verdict import VERDICTS
 from mitbench.train_glm import ConfigError, run
 
 TINY = ["logger=none", "threads=1", "data.context=32", "data.batch_size=4", "data.steps_per_epoch=5",
@@ -104,6 +105,18 @@ def test_masked_model_trains_and_loads_through_hf_masked(genome, tmp_path):
     node = compose(["model=hf_masked", f"model.path={tmp_path / 'hf'}", "model.cache_dir=null"]).model
     scores = hydra.utils.instantiate(node).score_batch(["ACGTACGTTTGACA", "TTTTAAAACCCCGGGG"])
     assert scores.dtype == torch.float64 and torch.isfinite(scores).all()
+    # the saved masked model through evaluate with the calibrated verdict (random-init twins of its config)
+    from mitbench.evaluate import run as evaluate
+
+    rng = np.random.default_rng(3)
+    fasta = tmp_path / "mit_like.fa"
+    fasta.write_text("".join(f">{c}{i} class={c} group={i:03d}\n{''.join(rng.choice(list('ACGT'), 40))}\n"
+                             for i in range(4) for c in "DEH"))
+    m = evaluate(compose(["model=hf_masked", f"model.path={tmp_path / 'hf'}", "model.cache_dir=null", "logger=none",
+                          "suite=external", f"suite.path={fasta}", "suite.n_boot=10", "calibration.n_null=2",
+                          "alpha=0.34", f"paths.output_dir={tmp_path / 'eval'}", "trainer.enable_progress_bar=false"]))
+    assert m["n_null"] == 2 and len(m["css_null_values"]) == 2 and m["css_null_p"] in (1 / 3, 2 / 3, 1.0)
+    assert m["verdict"] in VERDICTS and m["calibration"].startswith("random_init (n_null=2")
 
 
 def test_options_that_are_not_trainable_stop_with_one_line(genome, tmp_path):
@@ -123,6 +136,8 @@ def test_contrastive_fine_tuning_runs_on_urtecho(causal_run, genome, tmp_path):
                              "model.warmup_steps=1", "eval.markov_orders=[2]"]))
     assert metrics["task"] == "contrastive" and metrics["steps"] == 4 and metrics["val_pairs"] > 100
     assert metrics["init_heldout_bits_per_nt"] == pytest.approx(pre["heldout_bits_per_nt"], rel=1e-6)
+    rise = 100 * (metrics["heldout_bits_per_nt"] - pre["heldout_bits_per_nt"]) / pre["heldout_bits_per_nt"]
+    assert metrics["heldout_bits_rise_pct"] == pytest.approx(rise, rel=1e-6)
     for key in ("val_win_rate_moved_before", "val_win_rate_scrambled_after"):
         assert 0 <= metrics[key] <= 1
     assert "Positional-contrastive" in (tmp_path / "report.md").read_text()

@@ -34,7 +34,7 @@ from mitbench.evaluate import format_metrics, write_run_config
 from mitbench.loggers import build_loggers, log_run
 from mitbench.models.components.markov import markov_bits_per_nt
 from mitbench.models.genome_lm import GenomeLM
-from mitbench.outputs import StagedOutput, write_json
+from mitbench.outputs import run_staged, write_json
 
 log = logging.getLogger(__name__)
 TRAINABLE = Path(__file__).parent / "conf" / "train_glm" / "model"
@@ -72,10 +72,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     """
     check_config(cfg)
     out_dir = Path(cfg.paths.output_dir)
-    with StagedOutput(out_dir) as stage:
-        metrics = _run(cfg, out_dir, stage.path)
-    log.info("train_glm outputs written to %s", out_dir)
-    return metrics
+    return run_staged(out_dir, lambda stage: _run(cfg, out_dir, stage), "train_glm outputs")
 
 
 def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
@@ -113,7 +110,7 @@ def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
     metrics["fit_cpu_time_s"] = round(fit_cpu_s, 1)
     metrics.update(heldout_metrics(module, datamodule, cfg))
     if cfg.task.name == "contrastive":
-        metrics.update(contrastive_metrics(module, datamodule, cfg))
+        metrics.update(contrastive_metrics(module, datamodule, cfg, metrics.get("heldout_bits_per_nt")))
     metrics["wall_time_s"] = round(time.perf_counter() - t0, 1)
     metrics["cpu_time_s"] = round(time.process_time() - cpu0, 1)
 
@@ -159,8 +156,8 @@ def heldout_metrics(module: GenomeLM, datamodule, cfg: DictConfig) -> dict[str, 
     return out
 
 
-def contrastive_metrics(module, datamodule, cfg: DictConfig) -> dict[str, Any]:
-    """Validation pair win rates and test-block bits/nt of the fine-tuned model vs its ``init``."""
+def contrastive_metrics(module, datamodule, cfg: DictConfig, after: float | None) -> dict[str, Any]:
+    """Validation pair win rates and test-block bits/nt of the fine-tuned model (``after``) vs its ``init``."""
     from mitbench.data.positional_pairs import NEGATIVES
 
     before = GenomeLM(name="init", kind=module.kind, init=str(cfg.init))
@@ -175,7 +172,6 @@ def contrastive_metrics(module, datamodule, cfg: DictConfig) -> dict[str, Any]:
         out[f"val_mean_margin_{label}"] = float(diff.double().mean())
     init_bits = before.heldout_bits(datamodule.windows("test"), int(cfg.eval.batch_size))
     out["init_heldout_bits_per_nt"] = init_bits
-    after = out.get("heldout_bits_per_nt")
     out["heldout_bits_rise_pct"] = 100 * (after - init_bits) / init_bits if after is not None else math.nan
     return out
 
