@@ -5,8 +5,10 @@ throughput of a ~1M-parameter masked LM on ~900-bp cassettes.
 
 * ``kmer``: ``evaluate.run`` on all kosuri cassettes (1,500 x 20 sequences): build, scoring,
   metrics (``suite.n_perm`` sign-flips per type), report, figures.
-* ``causal``: ``evaluate.run`` (``--llm-dtype``: float32 default, bfloat16 on request) with a GPT-2 (hidden 128, 4 layers, single-nucleotide tokens,
-  ~0.94M parameters, random init, built here) on ``--llm-cassettes`` kosuri cassettes (all 1,500
+* ``causal``: ``evaluate.run`` (``--llm-dtype``: float32 default, bfloat16 on request) with a GPT-2
+  (``--llm-arch gpt2``: hidden 128, 4 layers, single-nucleotide tokens, ~0.94M parameters) or a Llama
+  (``--llm-arch llama``, ~0.66M), random init, built here, or with a trained folder (``--llm-path``,
+  e.g. ``train_glm.py``'s 0.79M ``causal_small``), on ``--llm-cassettes`` kosuri cassettes (all 1,500
   by default); with fewer, the full-kosuri wall time is extrapolated per sequence (``*_extrapolated``).
 * ``pll``: exact PLL (one masked copy per position) of ``--pll-seqs`` kosuri nonmutants with a
   BERT masked LM (hidden 128, 4 layers, intermediate 512, ~0.95M parameters) under
@@ -81,7 +83,13 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--llm-cassettes", type=int, default=1500)
     ap.add_argument("--pll-seqs", type=int, default=4)
     ap.add_argument("--max-tokens", type=int, default=16384)
+    ap.add_argument("--llm-calibration", default="random_init", choices=["random_init", "none"],
+                    help="random_init (the default verdict: the model plus n_null random-init copies) or none")
     ap.add_argument("--llm-dtype", default="float32", help="causal LM weights: float32 (exact) or bfloat16")
+    ap.add_argument("--llm-arch", default="gpt2", choices=["gpt2", "llama"],
+                    help="architecture of the random-init ~1M causal LM built here (hidden 128, 4 layers)")
+    ap.add_argument("--llm-path", default=None,
+                    help="score this Hugging Face causal LM folder instead (e.g. a train_glm run's hf/)")
     ap.add_argument("--skip", nargs="*", default=[], choices=["kmer", "causal", "pll"])
     ap.add_argument("--pll-child", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -99,12 +107,14 @@ def main(argv: list[str] | None = None) -> dict:
             out.update(kmer_sequences=m["n_sequences"], kmer_wall_s=wall, kmer_cpu_s=cpu,
                        kmer_mean_accuracy=m["mean_accuracy"], kmer_success_rate=m["success_rate"])
         if "causal" not in args.skip:
-            path = tiny.causal(tmp / "gpt2", hidden=128, layers=4)
+            path = args.llm_path or tiny.causal(tmp / args.llm_arch, arch=args.llm_arch, hidden=128, layers=4)
             m, wall, cpu = evaluate([*suite, f"suite.n_cassettes={args.llm_cassettes}", "model=hf_causal",
-                                     f"model.path={path}", "model.cache_dir=null", f"model.dtype={args.llm_dtype}"],
+                                     f"model.path={path}", "model.cache_dir=null", f"model.dtype={args.llm_dtype}",
+                                     f"calibration={args.llm_calibration}"],
                                     tmp / "causal")
             n = m["n_sequences"]
-            out.update(causal_dtype=args.llm_dtype, causal_sequences=n, causal_wall_s=wall, causal_cpu_s=cpu, causal_seq_per_s=n / wall,
+            out.update(causal_model=str(args.llm_path or args.llm_arch), causal_dtype=args.llm_dtype,
+                       causal_calibration=args.llm_calibration, causal_sequences=n, causal_wall_s=wall, causal_cpu_s=cpu, causal_seq_per_s=n / wall,
                        causal_full_kosuri_wall_s_extrapolated=wall * N_KOSURI / n,
                        causal_full_kosuri_cpu_s_extrapolated=cpu * N_KOSURI / n,
                        causal_mean_accuracy=m["mean_accuracy"])

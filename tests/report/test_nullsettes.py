@@ -34,3 +34,12 @@ def test_figures_are_written(tmp_path):
     paths = nullsettes_figures(_metrics(), tmp_path, ["T01", "T02"])
     assert [p.name for p in paths] == ["nullsettes_accuracy.png", "nullsettes_quintiles.png"]
     assert all(p.stat().st_size > 1000 for p in paths) and np.isfinite(_metrics()["accuracy_q1"])
+
+
+def test_report_shows_the_random_init_null_per_type():
+    m = _metrics()
+    m.update({"accuracy_T01_null_mean": 0.61, "accuracy_T01_null_sd": 0.2, "accuracy_T01_null_p": 0.05,
+              "accuracy_T01_null_values": [0.4, 0.82], "accuracy_T02_null_mean": 0.5, "accuracy_T02_null_p": 0.7})
+    text = nullsettes_report(m, {"T01": "CDS - Promoter", "T02": "Promoter - CDS"}, NullsettesSuite().spec)
+    assert "random-init null mean" in text
+    assert "| 0.25 | 0.61 | 0.05 |" in text and "| T01_null_mean |" not in text

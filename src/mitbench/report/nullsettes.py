@@ -1,6 +1,7 @@
 """Nullsettes report: Markdown section and figures from the suite's metrics (no scores needed)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -11,7 +12,8 @@ N_QUINTILES = 5
 
 
 def _types(metrics: dict[str, Any]) -> list[str]:
-    return sorted(k[len("accuracy_"):] for k in metrics if k.startswith("accuracy_T"))
+    """Translocation ids with a per-type accuracy (``accuracy_T01``; not its ``_null_*`` companions)."""
+    return sorted(k[len("accuracy_"):] for k in metrics if re.fullmatch(r"accuracy_T\d+", k))
 
 
 def _lines(items: Sequence[str], empty: str) -> str:
@@ -52,9 +54,14 @@ def nullsettes_report(metrics: dict[str, Any], type_orders: dict[str, str], spec
         rows.append([t, type_orders.get(t, ""), fmt(m[f"accuracy_{t}"]), fmt_ci(m[f"ci_low_{t}"], m[f"ci_high_{t}"]),
                      str(m[f"ties_{t}"]), fmt(m[f"mean_diff_{t}"]), fmt(m[f"mean_diff_per_nt_{t}"]),
                      fmt_p(m[f"p_{t}"]), fmt_p(m[f"q_{t}"]), fmt(m.get(f"cds_encoded_{t}"))])
+    header = ["type", "part order", "accuracy", "95% CI (exact)", "ties", "mean diff (sum)", "mean diff per nt",
+              "p", "q (BH)", "CDS still encoded"]
+    if any(f"accuracy_{t}_null_mean" in m for t in types):
+        header += ["accuracy, random-init null mean", "null p"]
+        for t, row in zip(types, rows):
+            row += [fmt(m.get(f"accuracy_{t}_null_mean")), fmt_p(m.get(f"accuracy_{t}_null_p"))]
     out.append("\n### Per translocation type\n\n")
-    out.append(markdown_table(["type", "part order", "accuracy", "95% CI (exact)", "ties", "mean diff (sum)",
-                               "mean diff per nt", "p", "q (BH)", "CDS still encoded"], rows))
+    out.append(markdown_table(header, rows))
     out.append("\naccuracy: share of cassettes whose mutant scores strictly below its nonmutant; diff = nonmutant "
                "- mutant; p: one-sided sign-flip permutation test of mean diff > 0, +1-corrected; q: "
                "Benjamini-Hochberg across types. *CDS still encoded*: share of mutants in which an in-frame "
