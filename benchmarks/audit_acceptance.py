@@ -11,14 +11,13 @@ and AUROC by distance from the seed. Results land in ``--out/<generator>/``.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from helpers import SHARED  # noqa: E402  (../shared/data, or $MITBENCH_SHARED)
+SHARED = Path(os.environ.get("MITBENCH_SHARED", ROOT.parent / "shared" / "data"))  # as tests/helpers.py
 
 RUNS = {"natural": ["generator=natural"], "natural_seed1": ["generator=natural", "seed=1"],
         "markov": ["generator=markov", "generator.order=5"], "copy_drift": ["generator=copy_drift"]}
@@ -32,13 +31,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="E. coli 536 FASTA (default: ../shared/data, or $MITBENCH_SHARED)")
     parser.add_argument("extra", nargs="*", help="further Hydra overrides for every run")
     args = parser.parse_args(argv)
-    from helpers import compose
+    from mitbench.api import compose
     from mitbench.audit import run
 
     for name in args.runs:
-        cfg = compose([f"reference={args.genome}", "audit.n_windows=80", "audit.seed_len=1000",
+        cfg = compose("audit", [f"reference={args.genome}", "audit.n_windows=80", "audit.seed_len=1000",
                        "audit.gen_len=20000", "audit.bin_bp=2000", "logger=csv",
-                       f"paths.output_dir={Path(args.out) / name}", *RUNS[name], *args.extra], config_name="audit")
+                       f"paths.output_dir={Path(args.out) / name}", *RUNS[name], *args.extra])
         t0 = time.perf_counter()
         m = run(cfg)
         dr = m["tests"]["direct_repeat_count"]

@@ -19,8 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from helpers import SHARED  # noqa: E402  (../shared/data, or $MITBENCH_SHARED)
+SHARED = Path(os.environ.get("MITBENCH_SHARED", ROOT.parent / "shared" / "data"))  # as tests/helpers.py
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -35,12 +34,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not Path(args.genome).exists():
         sys.exit(f"needs {args.genome} (../shared/data)")
-    from helpers import compose
+    from mitbench.api import compose
     from mitbench.audit import run
 
-    cfg = compose([f"reference={args.genome}", f"generator={args.generator}", f"audit.n_windows={args.windows}",
+    cfg = compose("audit", [f"reference={args.genome}", f"generator={args.generator}", f"audit.n_windows={args.windows}",
                    "audit.seed_len=1000", f"audit.gen_len={args.gen_len}", "audit.bin_bp=2000", "logger=csv",
-                   f"paths.output_dir={args.out}", *args.extra], config_name="audit")
+                   f"paths.output_dir={args.out}", *args.extra])
     t0 = time.perf_counter()
     m = run(cfg)
     wall = time.perf_counter() - t0

@@ -33,6 +33,19 @@ def test_split_is_by_window_and_chunks_carry_distance():
     assert sorted(set(dm.test_index.chunk.tolist())) == [0, 1, 2]
 
 
+def test_generated_training_chunks_that_copy_the_natural_one_are_left_out():
+    rng = np.random.default_rng(0)
+    nat = ["".join(rng.choice(list("ACGT"), 900)) for _ in range(4)]
+    other = ["".join(rng.choice(list("ACGT"), 900)) for _ in range(4)]
+    gen = [n[:300] + o[300:] for n, o in zip(nat, other)]  # chunk 0 copied, chunks 1-2 generated
+    dm = ChunkDataModule(nat, gen, chunk_bp=300, test_fraction=0.5, seed=0)
+    dm.setup()
+    n_train = dm.train_windows.size
+    assert dm.n_train_copies == n_train and int(dm.train_y.sum()) == 2 * n_train
+    assert dm.train_x.shape[0] == 3 * n_train + 2 * n_train
+    assert dm.test_x.shape[0] == 2 * 3 * dm.test_windows.size  # held-out chunks all scored
+
+
 @pytest.mark.slow
 def test_learns_an_obvious_difference():
     """Natural = uniform random DNA, generated = 70% GC: a few epochs separate held-out chunks."""

@@ -3,7 +3,10 @@
 Each continuation (natural = label 0, generated = label 1) is cut into non-overlapping
 ``chunk_bp`` pieces; chunk ``j`` starts ``j * chunk_bp`` bp after the seed. Windows, not chunks,
 are split into train and held-out sets (seeded), so no held-out window's sequence is ever
-trained on. Training chunks are shuffled each epoch with a seeded generator and
+trained on. A generated training chunk identical to the natural chunk it stands beside (the
+generator copied the true continuation there) is left out of training: no detector can tell the
+two apart, and keeping both would train the same input towards both labels (``n_train_copies``
+counts them). Held-out chunks are all scored, copies included. Training chunks are shuffled each epoch with a seeded generator and
 reverse-complemented with probability 1/2 (a base-pair-symmetric augmentation: the detector must
 not key on which strand the genome was read from).
 """
@@ -88,12 +91,16 @@ class ChunkDataModule(L.LightningDataModule):
         self.test_windows = np.sort(perm[:n_test])
         self.train_windows = np.sort(perm[n_test:])
 
-    def _tensors(self, windows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, ChunkIndex]:
+    def _tensors(self, windows: np.ndarray, drop_copies: bool = False) -> tuple[torch.Tensor, torch.Tensor, ChunkIndex]:
         seqs, win, chunk, label = [], [], [], []
         for lab, pool in ((0, self.natural), (1, self.generated)):
             for w in windows:
                 for j in range(self.n_chunks):
-                    seqs.append(pool[w][j * self.chunk_bp:(j + 1) * self.chunk_bp])
+                    piece = pool[w][j * self.chunk_bp:(j + 1) * self.chunk_bp]
+                    if drop_copies and lab == 1 and piece == self.natural[w][j * self.chunk_bp:(j + 1) * self.chunk_bp]:
+                        self.n_train_copies += 1
+                        continue
+                    seqs.append(piece)
                     win.append(w), chunk.append(j), label.append(lab)
         x = one_hot(seqs, dtype=torch.float32)
         y = torch.tensor(label, dtype=torch.float32)
@@ -101,7 +108,8 @@ class ChunkDataModule(L.LightningDataModule):
 
     def setup(self, stage: str | None = None) -> None:
         if not hasattr(self, "train_x"):
-            self.train_x, self.train_y, _ = self._tensors(self.train_windows)
+            self.n_train_copies = 0
+            self.train_x, self.train_y, _ = self._tensors(self.train_windows, drop_copies=True)
             self.test_x, self.test_y, self.test_index = self._tensors(self.test_windows)
 
     def train_dataloader(self) -> DataLoader:
