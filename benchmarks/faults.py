@@ -18,7 +18,6 @@ say "skipped" when absent).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -209,7 +208,7 @@ def kill_sweep(label: str, script: str, base_args: list[str], new_args: list[str
     return base, old, ops
 
 
-EVAL_KEYS = {"metrics.json": r'"model": "([^"]+)"', "report.md": r"# mitbench report: (\S+) on",
+EVAL_KEYS = {"metrics.json": r'"model": "([^"]+)"', "report.md": r"# mitbench report: (\S+)",
              "config.yaml": r"\nmodel:\n(?:  .*\n)*?  name: (\S+)", "csv/hparams.yaml": r"\nmodel:\n(?:  .*\n)*?  name: (\S+)"}
 FIT_KEYS = {"fit_metrics.json": r'"model": "([^"]+)"', "config.yaml": r"\nmodel:\n(?:  .*\n)*?  name: (\S+)",
             "csv/hparams.yaml": r"\nmodel:\n(?:  .*\n)*?  name: (\S+)"}
@@ -282,7 +281,6 @@ def main() -> None:
         if args.only in (None, "inputs"):
             import faults_inputs
             faults_inputs.run_all(Path(tmp), row, cli, visible)
-    widths = [max(len(r[i]) for r in ROWS + [("fault", "outcome", "data lost", "results mixed")]) for i in range(4)]
     print(f"\n# mitbench fault injection ({time.time() - t0:.0f} s)\n")
     print("| fault | outcome | data lost | results mixed |\n|---|---|---|---|")
     for r in ROWS:

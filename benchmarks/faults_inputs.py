@@ -2,10 +2,8 @@
 names, truncated/garbled inputs of every reader, an over-long record. ``run_all(tmp, row, cli)``."""
 from __future__ import annotations
 
-import gzip
 import logging
 import os
-import shutil
 import sqlite3
 import struct
 import time

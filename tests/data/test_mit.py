@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 
-from helpers import ROOT, compose
+from helpers import ROOT
 from mitbench.data.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10
 from mitbench.data.io import read_fasta, records_from_json, records_to_json
 from mitbench.data.mit import COUNTS, STRONG_35, build_mit, main
-from mitbench.data.records import records_to_frame, validate_records
+from mitbench.data.records import validate_records
 
 DESIGNED = set(range(15, 24)) | set(range(30, 36)) | set(range(50, 59))  # UP, -35, ext -10 + -10
 

@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 from mitbench.metrics.realism.organisation import genes, mismatches, motif_hits, nn_distance, promoter_hits
 from mitbench.data.kmers import base_codes

@@ -2,7 +2,6 @@
 exit with a message naming the record, and an existing output directory left untouched."""
 import os
 import subprocess
-import sys
 
 import pytest
 

@@ -8,7 +8,6 @@ point "knows composition, nothing else" beside every model.
 """
 from __future__ import annotations
 
-import torch
 from torch import Tensor
 
 from mitbench.models.components.base import Component

@@ -34,7 +34,6 @@ Differences from the reference code (bryanc5864/MechanisticInvarianceTesting_GLM
 """
 from __future__ import annotations
 
-import torch
 from torch import Tensor
 
 from mitbench.data.grammar import STANDARD, Layout
