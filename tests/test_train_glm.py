@@ -141,3 +141,12 @@ def test_contrastive_fine_tuning_runs_on_urtecho(causal_run, genome, tmp_path):
     for key in ("val_win_rate_moved_before", "val_win_rate_scrambled_after"):
         assert 0 <= metrics[key] <= 1
     assert "Positional-contrastive" in (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.parametrize("name, kind, low, high", [("causal_small", "causal", 0.75e6, 0.85e6),
+                                                   ("masked_small", "masked", 0.75e6, 0.9e6),
+                                                   ("masked_tiny", "masked", 0.08e6, 0.12e6)])
+def test_shipped_architectures_build_at_their_documented_size(name, kind, low, high):
+    model = hydra.utils.instantiate(train_cfg([f"model={name}", "genome=x.fa"]).model)
+    n = sum(p.numel() for p in model.parameters())
+    assert model.kind == kind and low < n < high, (name, n)

@@ -56,7 +56,7 @@ def train_detector(cfg: DictConfig, natural: list[str], generated: list[str], lo
     """Fit the CNN on the training windows, score the held-out ones; AUROC summary + chunk table."""
     d = cfg.detector
     dm = ChunkDataModule(natural, generated, chunk_bp=d.chunk_bp, test_fraction=d.test_fraction,
-                         batch_size=d.batch_size, seed=cfg.seed)
+                         batch_size=d.batch_size, copy_identity=d.copy_identity, seed=cfg.seed)
     model = hydra.utils.instantiate(d.model)
     trainer = hydra.utils.instantiate(cfg.trainer, logger=loggers or False)
     trainer.fit(model, datamodule=dm)

@@ -46,16 +46,39 @@ def test_generated_training_chunks_that_copy_the_natural_one_are_left_out():
     assert dm.test_x.shape[0] == 2 * 3 * dm.test_windows.size  # held-out chunks all scored
 
 
+def test_mostly_copied_training_chunks_are_left_out_by_identity():
+    """A generated chunk 70 % copied is a copy at copy_identity 0.5 but not at 1.0; one 20 %
+    copied (identity ~0.4 with chance matches) is kept at 0.5; chance identity is ~0.25."""
+    rng = np.random.default_rng(0)
+    nat = ["".join(rng.choice(list("ACGT"), 1000)) for _ in range(8)]
+    other = ["".join(rng.choice(list("ACGT"), 1000)) for _ in range(8)]
+    gen = [n[:350] + o[350:500] + n[500:520] + o[520:] for n, o in zip(nat, other)]
+    # chunk 0 (0-500): 70 % copied; chunk 1 (500-1000): 4 % copied
+    dm = ChunkDataModule(nat, gen, chunk_bp=500, test_fraction=0.5, seed=0)
+    dm.setup()
+    n_train = dm.train_windows.size
+    assert dm.n_train_copies == n_train and int(dm.train_y.sum()) == n_train
+    exact = ChunkDataModule(nat, gen, chunk_bp=500, test_fraction=0.5, copy_identity=1.0, seed=0)
+    exact.setup()
+    assert exact.n_train_copies == 0 and int(exact.train_y.sum()) == 2 * n_train
+    gen20 = [n[:100] + o[100:] for n, o in zip(nat, other)]  # chunk 0: 20 % copied
+    dm20 = ChunkDataModule(nat, gen20, chunk_bp=500, test_fraction=0.5, seed=0)
+    dm20.setup()
+    assert dm20.n_train_copies == 0
+    with pytest.raises(ValueError, match="copy_identity"):
+        ChunkDataModule(nat, gen, chunk_bp=500, copy_identity=0.25)
+
+
 @pytest.mark.slow
 def test_learns_an_obvious_difference():
-    """Natural = uniform random DNA, generated = 70% GC: a few epochs separate held-out chunks."""
+    """Natural = uniform random DNA, generated = 70% GC: 60 optimiser steps separate held-out chunks."""
     rng = np.random.default_rng(0)
     nat = ["".join(rng.choice(list("ACGT"), 800)) for _ in range(12)]
     gen = ["".join(rng.choice(list("ACGT"), 800, p=[0.15, 0.35, 0.35, 0.15])) for _ in range(12)]
     L.seed_everything(0, verbose=False)
     dm = ChunkDataModule(nat, gen, chunk_bp=200, test_fraction=0.5, batch_size=16, seed=0)
     net = RealismCNN(channels=8, n_blocks=2, lr=1e-2)
-    trainer = L.Trainer(max_epochs=4, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+    trainer = L.Trainer(max_epochs=20, logger=False, enable_checkpointing=False, enable_progress_bar=False,
                         enable_model_summary=False, deterministic=True)
     trainer.fit(net, datamodule=dm)
     logits = np.concatenate([t.numpy() for t in trainer.predict(net, datamodule=dm)])

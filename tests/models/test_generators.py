@@ -64,6 +64,25 @@ def test_copy_drift_copy_probability_decays_exponentially():
         assert copied[d] == pytest.approx(math.exp(-d / 50.0) if d else 1.0, abs=0.03)
 
 
+def test_stratified_switch_points_realise_the_stated_decay_within_one_window():
+    """Stratified: the share of n windows still copying at d is within 1/n of exp(-d/λ) at every
+    d; independent draws (stratified=False) miss by more on the same seed."""
+    cum = np.tile([0.0, 1.0, 1.0, 1.0], (4, 1))  # order 1: always C, so a copied base is an A
+    n, lam, length = 40, 50.0, 300
+    wins = [AuditWindow(f"w{i}", "c", 0, "A", "A" * length) for i in range(n)]
+    expected = np.exp(-np.arange(length) / lam)
+    worst = {}
+    for stratified in (True, False):
+        gen = CopyDriftGenerator(decay_bp=lam, order=1, stratified=stratified)
+        gen.cum = cum
+        out = gen.continuations(wins, length, seed=0)
+        copied = np.array([[c == "A" for c in s] for s in out]).mean(0)
+        worst[stratified] = float(np.abs(copied - expected).max())
+    assert worst[True] <= 1 / n + 1e-12
+    assert worst[False] > 1 / n
+    assert CopyDriftGenerator(stratified=True).provenance()["stratified"] is True
+
+
 def test_natural_generator_draws_disjoint_natural_windows(tmp_path):
     rng = np.random.default_rng(3)
     seq = "".join(rng.choice(list("ACGT"), 40000))

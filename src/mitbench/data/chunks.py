@@ -3,10 +3,11 @@
 Each continuation (natural = label 0, generated = label 1) is cut into non-overlapping
 ``chunk_bp`` pieces; chunk ``j`` starts ``j * chunk_bp`` bp after the seed. Windows, not chunks,
 are split into train and held-out sets (seeded), so no held-out window's sequence is ever
-trained on. A generated training chunk identical to the natural chunk it stands beside (the
-generator copied the true continuation there) is left out of training: no detector can tell the
-two apart, and keeping both would train the same input towards both labels (``n_train_copies``
-counts them). Held-out chunks are all scored, copies included. Training chunks are shuffled each epoch with a seeded generator and
+trained on. A generated training chunk that reproduces the natural chunk it stands beside (the
+generator copied the true continuation there: at least ``copy_identity`` of its positions carry
+the natural base; two unrelated sequences share ~0.25-0.3) is left out of training: no detector
+can tell a copy from the genome, and keeping it would train the same input towards both labels
+(``n_train_copies`` counts them). Held-out chunks are all scored, copies included. Training chunks are shuffled each epoch with a seeded generator and
 reverse-complemented with probability 1/2 (a base-pair-symmetric augmentation: the detector must
 not key on which strand the genome was read from).
 """
@@ -70,13 +71,21 @@ class ChunkDataModule(L.LightningDataModule):
         Fraction of windows held out for evaluation (at least one each side).
     batch_size : int
         Training batch size.
+    copy_identity : float
+        A generated training chunk with at least this share of positions equal to its natural
+        chunk is a copy and left out of training (1.0: exact copies only; in (0.3, 1]).
     seed : int
         Seeds the split, the shuffling and the augmentation.
     """
 
     def __init__(self, natural: Sequence[str], generated: Sequence[str], chunk_bp: int = 1000,
-                 test_fraction: float = 0.5, batch_size: int = 64, seed: int = 0) -> None:
+                 test_fraction: float = 0.5, batch_size: int = 64, copy_identity: float = 0.5,
+                 seed: int = 0) -> None:
         super().__init__()
+        if not 0.3 < copy_identity <= 1.0:
+            raise ValueError(f"copy_identity must be in (0.3, 1] (unrelated DNA shares ~0.25-0.3 of positions), "
+                             f"got {copy_identity}")
+        self.copy_identity = float(copy_identity)
         if len(natural) != len(generated) or len(natural) < 2:
             raise ValueError(f"need >= 2 windows paired natural/generated, got {len(natural)} and {len(generated)}")
         length = min(len(s) for s in list(natural) + list(generated))
@@ -97,7 +106,7 @@ class ChunkDataModule(L.LightningDataModule):
             for w in windows:
                 for j in range(self.n_chunks):
                     piece = pool[w][j * self.chunk_bp:(j + 1) * self.chunk_bp]
-                    if drop_copies and lab == 1 and piece == self.natural[w][j * self.chunk_bp:(j + 1) * self.chunk_bp]:
+                    if drop_copies and lab == 1 and self._is_copy(piece, self.natural[w][j * self.chunk_bp:(j + 1) * self.chunk_bp]):
                         self.n_train_copies += 1
                         continue
                     seqs.append(piece)
@@ -105,6 +114,11 @@ class ChunkDataModule(L.LightningDataModule):
         x = one_hot(seqs, dtype=torch.float32)
         y = torch.tensor(label, dtype=torch.float32)
         return x, y, ChunkIndex(np.asarray(win), np.asarray(chunk), np.asarray(label))
+
+    def _is_copy(self, generated: str, natural: str) -> bool:
+        """At least ``copy_identity`` of the positions carry the natural base."""
+        same = np.frombuffer(generated.encode(), np.uint8) == np.frombuffer(natural.encode(), np.uint8)
+        return bool(same.mean() >= self.copy_identity)
 
     def setup(self, stage: str | None = None) -> None:
         if not hasattr(self, "train_x"):

@@ -125,25 +125,42 @@ class CopyDriftGenerator(MarkovGenerator):
     running on from the copied bases). So ``P(base d is copied) = exp(-d / decay_bp)``: realism
     that decays with distance from the seed, at a known rate.
 
+    With ``stratified`` (the default) the ``n`` windows' switch points are drawn by stratified
+    sampling: window ``i`` gets ``T_i = -λ log(1 - (π_i + U_i) / n)`` with ``π`` a seeded random
+    permutation of ``0..n-1`` and ``U_i ~ Uniform(0, 1)``. Each ``T_i`` is still exactly
+    ``Exponential(λ)``, but the *realised* share of windows still copying at distance ``d`` is
+    within ``1/n`` of ``exp(-d/λ)``, so the control decays at its stated rate in every audit, not
+    only on average (independent draws put 3 of 40 held-out windows past 5λ in one 80-window
+    E. coli audit, where 0.7 were expected; no detector can flag a copy).
+
     Parameters
     ----------
     decay_bp : float
         ``λ`` in bp (> 0).
+    stratified : bool
+        Stratified switch points (True) or independent draws (False).
     order, pseudocount : see :class:`MarkovGenerator`.
     """
 
     control = "positive"
 
     def __init__(self, name: str = "copy_drift", decay_bp: float = 2000.0, order: int = 5,
-                 pseudocount: float = 1.0) -> None:
+                 pseudocount: float = 1.0, stratified: bool = True) -> None:
         super().__init__(name, order, pseudocount)
         if decay_bp <= 0:
             raise ValueError(f"decay_bp must be > 0, got {decay_bp}")
-        self.decay_bp = float(decay_bp)
+        self.decay_bp, self.stratified = float(decay_bp), bool(stratified)
+
+    def switch_points(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``(n,)`` float64 switch points in bp (see the class docstring)."""
+        if not self.stratified:
+            return rng.exponential(self.decay_bp, size=n)
+        u = (rng.permutation(n) + rng.random(n)) / n
+        return -self.decay_bp * np.log1p(-u)
 
     def generate(self, windows: Sequence[AuditWindow], length: int, seed: int) -> list[str]:
         rng = np.random.default_rng(seed)
-        switch = rng.exponential(self.decay_bp, size=len(windows))
+        switch = self.switch_points(len(windows), rng)
         forced = np.full((len(windows), length), -1, dtype=np.int64)
         for i, w in enumerate(windows):
             if len(w.continuation) < length:
@@ -153,4 +170,4 @@ class CopyDriftGenerator(MarkovGenerator):
         return run_chain(self._chain(), [w.seed for w in windows], length, rng, forced)
 
     def provenance(self) -> dict[str, Any]:
-        return {**super().provenance(), "decay_bp": self.decay_bp}
+        return {**super().provenance(), "decay_bp": self.decay_bp, "stratified": self.stratified}
