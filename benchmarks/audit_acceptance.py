@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The audit's acceptance figures on E. coli 536 (../shared/data/genomes): the negative control
 (natural), Markov-5 and the copy-drift positive control, each at 80 windows of 1 kb seed +
-20 kb continuation (a second natural run at another seed checks the null twice).
+20 kb continuation (a second natural run at another seed checks the null twice), and the
+positive control again on 160 windows.
 
 For each run: ``flagged``, ``cnn_auroc`` (CI), direct repeats per 20 kb (natural vs generated)
 and AUROC by distance from the seed. Results land in ``--out/<generator>/``.
 
-    python benchmarks/audit_acceptance.py [--out /tmp/audit_acceptance] [--runs natural markov copy_drift]
+    python benchmarks/audit_acceptance.py [--out /tmp/audit_acceptance] [--runs natural markov copy_drift copy_drift_w160]
 """
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MITBENCH_SHARED", ROOT.parent / "shared" / "data"))  # as tests/helpers.py
 
 RUNS = {"natural": ["generator=natural"], "natural_seed1": ["generator=natural", "seed=1"],
-        "markov": ["generator=markov", "generator.order=5"], "copy_drift": ["generator=copy_drift"]}
+        "markov": ["generator=markov", "generator.order=5"], "copy_drift": ["generator=copy_drift"],
+        # the positive control on 160 windows (80 held out): one 1-kb position = 80 + 80 chunks
+        "copy_drift_w160": ["generator=copy_drift", "audit.n_windows=160"]}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="/tmp/audit_acceptance")
-    parser.add_argument("--runs", nargs="*", default=["natural", "markov", "copy_drift"], choices=sorted(RUNS))
+    parser.add_argument("--runs", nargs="*", default=["natural", "markov", "copy_drift", "copy_drift_w160"], choices=sorted(RUNS))
     parser.add_argument("--genome", default=str(SHARED / "genomes/ecoli_536_NC_008253.fna.gz"),
                         help="E. coli 536 FASTA (default: ../shared/data, or $MITBENCH_SHARED)")
     parser.add_argument("extra", nargs="*", help="further Hydra overrides for every run")
