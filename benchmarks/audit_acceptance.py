@@ -12,13 +12,11 @@ and AUROC by distance from the seed. Results land in ``--out/<generator>/``.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("MITBENCH_SHARED", ROOT.parent / "shared" / "data"))  # as tests/helpers.py
+from _paths import SHARED  # $MITBENCH_SHARED or ../shared/data
 
 RUNS = {"natural": ["generator=natural"], "natural_seed1": ["generator=natural", "seed=1"],
         "markov": ["generator=markov", "generator.order=5"], "copy_drift": ["generator=copy_drift"],

@@ -18,8 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("MITBENCH_SHARED", ROOT.parent / "shared" / "data"))  # as tests/helpers.py
+from _paths import SHARED  # $MITBENCH_SHARED or ../shared/data
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,13 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("MITBENCH_SHARED", ROOT.parent / "shared" / "data"))  # as tests/helpers.py
+from _paths import ROOT, SHARED  # SHARED: $MITBENCH_SHARED or ../shared/data
 
 
 def compose(overrides: list[str], config_name: str = "evaluate"):
-    from hydra import compose as _compose, initialize_config_dir
+    from hydra import compose as _compose
+    from hydra import initialize_config_dir
 
     import mitbench  # noqa: F401  (registers the resolvers)
 

@@ -7,9 +7,10 @@ trained on. A generated training chunk that reproduces the natural chunk it stan
 generator copied the true continuation there: at least ``copy_identity`` of its positions carry
 the natural base; two unrelated sequences share ~0.25-0.3) is left out of training: no detector
 can tell a copy from the genome, and keeping it would train the same input towards both labels
-(``n_train_copies`` counts them). Held-out chunks are all scored, copies included. Training chunks are shuffled each epoch with a seeded generator and
-reverse-complemented with probability 1/2 (a base-pair-symmetric augmentation: the detector must
-not key on which strand the genome was read from).
+(``n_train_copies`` counts them). Held-out chunks are all scored, copies included. Training
+chunks are shuffled each epoch with a seeded generator and reverse-complemented with probability
+1/2 (a base-pair-symmetric augmentation: the detector must not key on which strand the genome was
+read from).
 """
 from __future__ import annotations
 
@@ -105,8 +106,9 @@ class ChunkDataModule(L.LightningDataModule):
         for lab, pool in ((0, self.natural), (1, self.generated)):
             for w in windows:
                 for j in range(self.n_chunks):
-                    piece = pool[w][j * self.chunk_bp:(j + 1) * self.chunk_bp]
-                    if drop_copies and lab == 1 and self._is_copy(piece, self.natural[w][j * self.chunk_bp:(j + 1) * self.chunk_bp]):
+                    span = slice(j * self.chunk_bp, (j + 1) * self.chunk_bp)
+                    piece = pool[w][span]
+                    if drop_copies and lab == 1 and self._is_copy(piece, self.natural[w][span]):
                         self.n_train_copies += 1
                         continue
                     seqs.append(piece)
