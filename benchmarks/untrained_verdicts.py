@@ -7,8 +7,8 @@ entry point on each with default settings::
     python evaluate.py model=hf_causal|hf_masked model.path=<dir>
 
 (suite=mit with its placement controls, calibration=random_init with 19 null copies, the composition
-references). Prints one line per network (verdict, CSS and its null p, placement ranks and their
-position-level p) and, last, one JSON object with the verdict counts.
+references). Prints one line per network (verdict, CSS and its null p, placement effects with their
+sign-flip and null p, the global null p) and, last, one JSON object with the verdict counts.
 
     python benchmarks/untrained_verdicts.py --out /tmp/untrained [--only 0,3]
 """
@@ -74,10 +74,10 @@ def main() -> None:
         m = json.loads((run_dir / "metrics.json").read_text())
         counts[m["verdict"]] = counts.get(m["verdict"], 0) + 1
         print(f"{name}: {m['verdict']:<14} CSS {m['css']:.2f} (null p {m['css_null_p']:.2f}) "
-              f"up rank {m['up_placement_rank_mean']:.1f} p {m['up_placement_p_placement']:.3f} "
-              f"(null p {m['up_placement_rank_mean_null_p']:.2f}) comp rank {m['comp_placement_rank_mean']:.1f} "
-              f"p {m['comp_placement_p_placement']:.3f} (null p {m['comp_placement_rank_mean_null_p']:.2f}) "
-              f"beats null: {m['verdict_beats_null']} [{time.perf_counter() - t0:.0f} s]", flush=True)
+              + " ".join(f"{f} effect {m[f'{f}_effect']:.2f} sign-flip p {m[f'{f}_p_signflip']:.2g} "
+                         f"(null p {m[f'{f}_effect_null_p']:.2f})" for f in ("up_placement", "comp_placement"))
+              + f" global null p {m['null_global_p']:.2f} beats null: {m['verdict_beats_null']} "
+              f"[{time.perf_counter() - t0:.0f} s]", flush=True)
     print(json.dumps({"networks": len(list(chosen)), "verdicts": counts}))
 
 

@@ -55,8 +55,8 @@ def _columns(metric: Metric, tested: bool) -> list[str]:
 
 def _context_columns(metric: Metric, present: set[str]) -> list[str]:
     """The random-init null and the composition references of a metric, where any run has them."""
-    cols = [f"{metric.key}_null_mean", f"{metric.key}_null_sd", f"{metric.key}_null_p",
-            *[f"ref_{r}_{metric.key}" for r in REFERENCES]]
+    cols = [f"{metric.key}_{prefix}_{stat}" for prefix in ("null", "panel") for stat in ("mean", "sd", "p")]
+    cols += [f"ref_{r}_{metric.key}" for r in REFERENCES]
     return [c for c in cols if c in present]
 
 

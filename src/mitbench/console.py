@@ -85,9 +85,17 @@ def _cell(value: Any, digits: int = 3) -> str:
     return fmt(value, digits)
 
 
+def _null_cell(metrics: dict[str, Any], key: str) -> str:
+    from mitbench.metrics.calibration import null_prefix
+    from mitbench.report.common import fmt_p
+
+    prefix = null_prefix(metrics, key)
+    return "" if prefix is None else fmt_p(metrics.get(f"{key}_{prefix}_p")) + (" (panel)" if prefix == "panel" else "")
+
+
 def summary(metrics: dict[str, Any], headline: Any, out_dir: Any, width: int = 110) -> str:
     """A short table for the console: what was scored, the verdict, the headline metrics (value,
-    interval, p, random-init null p, composition references) and where the outputs are."""
+    interval, p, null p (random-init twins, or the untrained-CNN panel), composition references) and where the outputs are."""
     from rich.console import Console
     from rich.table import Table
 
@@ -105,7 +113,7 @@ def summary(metrics: dict[str, Any], headline: Any, out_dir: Any, width: int = 1
             continue
         ci = fmt_ci(metrics.get(m.ci[0]), metrics.get(m.ci[1])) if m.ci else ""
         table.add_row(m.label, _cell(metrics.get(m.key)), ci, fmt_p(metrics.get(m.pvalue)) if m.pvalue else "",
-                      fmt_p(metrics.get(f"{m.key}_null_p")) if f"{m.key}_null_p" in metrics else "",
+                      _null_cell(metrics, m.key),
                       *[_cell(metrics.get(f"ref_{r}_{m.key}")) for r in refs])
     console = Console(width=width, record=True, file=open("/dev/null", "w"), color_system=None)
     console.print(table)

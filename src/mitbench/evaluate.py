@@ -82,6 +82,8 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         refs[name] = None if ref.name == model.name else engine.score(ref, f"ref_{name}")
     has_null = calibration is not None and calibration.supports(model)
     nulls = [engine.score(copy, f"null{k}") for k, copy in enumerate(calibration.copies(model))] if has_null else []
+    panel = (_score_panel(cfg, engine, calibration, suite.panel_records(records))
+             if calibration is not None and not has_null else [])
     engine.close()
     if main is None:  # rank > 0 under DDP
         return {}
@@ -100,9 +102,11 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         metrics.update({f"ref_{name}_{m.key}": ref_metrics.get(m.key) for m in spec.calibrated_metrics()})
     if skipped:
         metrics["references_skipped"] = skipped
-    metrics["calibration"] = _calibration_note(cfg, calibration, model)
+    metrics["calibration"] = _calibration_note(cfg, calibration, model, bool(panel))
     if has_null:
         metrics.update(calibrate(metrics, [suite.summarize_null(n.table) for n in nulls], spec.calibrated_metrics()))
+    if panel:
+        metrics.update(calibrate(metrics, [suite.summarize_null(p.table) for p in panel], spec.panel, prefix="panel"))
     metrics.update(suite.verdict(metrics, alpha, has_null))
     metrics["wall_time_s"] = round(time.perf_counter() - t0, 3)
 
@@ -146,11 +150,29 @@ def _refuse_partial_prediction(cfg: DictConfig) -> None:
                          "use limit=N (N records, stratified by class or condition), e.g. python evaluate.py limit=40")
 
 
-def _calibration_note(cfg: DictConfig, calibration, model) -> str:
+def _score_panel(cfg: DictConfig, engine: Engine, calibration, records: list) -> list:
+    """The untrained-CNN panel's scores of ``records`` (a suite's :meth:`panel_records`), for a model
+    with no architecture null; through an engine over those records alone (same trainer and writer)."""
+    if not records or not getattr(calibration, "n_panel", 0):
+        return []
+    datamodule = hydra.utils.instantiate(cfg.datamodule, _partial_=True)(records=records)
+    sub = Engine(engine.trainer, engine.writer, datamodule, records, engine.shard_root)
+    scored = []
+    for k, member in enumerate(calibration.panel()):
+        member.check_records(records)
+        scored.append(sub.score(member, f"panel{k}"))
+    return scored
+
+
+def _calibration_note(cfg: DictConfig, calibration, model, panel: bool) -> str:
     if calibration is None:
         return "none (calibration=none)"
+    if not calibration.supports(model) and not panel:
+        return ("none: the model has no architecture to re-initialise (a baseline or precomputed scores) and the "
+                "suite has nothing for the untrained-CNN panel to calibrate (no placement controls)")
     if not calibration.supports(model):
-        return "none: the model has no architecture to re-initialise (a baseline or precomputed scores)"
+        return ("panel: the model has no architecture to re-initialise (a baseline or precomputed scores); placement "
+                f"effects calibrated against {calibration.n_panel} untrained CNNs (panel_seed {calibration.panel_seed})")
     return f"random_init (n_null={calibration.n_null}, seeds {calibration.seed}..{calibration.seed + calibration.n_null - 1})"
 
 

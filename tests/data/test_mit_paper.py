@@ -31,7 +31,7 @@ def test_counts_ids_no_controls_and_determinism(paper):
     assert [r.sequence for r in build_mit(42, design="paper")] == [r.sequence for r in paper]
     assert build_mit(7, design="paper")[300].sequence != paper[300].sequence
     with_controls = build_mit(42, design="paper", controls=True)  # placement families on the paper's E
-    assert len(with_controls) > 650 and {r.label for r in with_controls[650:]} == {"up_placement", "comp_placement"}
+    assert len(with_controls) > 650 and {r.label for r in with_controls[650:]} == {"placement_ref", "up_placement", "comp_placement"}
     with pytest.raises(ValueError, match="design"):
         build_mit(42, design="swapped")
 

@@ -1,69 +1,80 @@
-"""Placement statistics on hand-made tables with known answers."""
+"""Placement statistics (MIT v3) on hand-built Latin-square tables with known answers."""
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from mitbench.data.controls import UP_PLACEMENTS
-from mitbench.metrics.placement import placement_matrix, placement_stats, ranks, summarize_placements
+import pandas as pd
 
-PLACEMENTS = [f"p{p}" for p in UP_PLACEMENTS] + ["scrambled"]
+from mitbench.metrics.placement import background_effects, placement_cube, placement_stats, row_ranks, summarize_placements
+from mitbench.metrics.stats import signflip_pvalue
 
 
-def _table(score_of, n_groups: int = 10, drop=()):
-    """E at position 15 plus the up_placement family; ``score_of(group, position_or_name)``."""
+def _table(score_of, n_groups: int = 10, m: int = 3, family: str = "up_placement", drop=()):
+    """Correct cells (placement_ref, j == k) and a family's wrong cells; ``score_of(g, j, k)``."""
     rows = []
     for g in range(n_groups):
-        rows.append({"id": f"E{g}", "class": "E", "group": f"{g:03d}", "score": score_of(g, 15)})
-        for name in PLACEMENTS:
-            if (g, name) in drop:
-                continue
-            pos = int(name[1:]) if name != "scrambled" else "scrambled"
-            rows.append({"id": f"U{g}{name}", "class": "up_placement", "group": f"{g:03d}", "placement": name,
-                         "score": score_of(g, pos)})
+        for j in range(m):
+            for k in range(m):
+                if (g, j, k) in drop:
+                    continue
+                label = "placement_ref" if j == k else family
+                rows.append({"id": f"{label}{g}_{j}{k}", "class": label, "group": f"{g:03d}", "frame": j, "slot": k,
+                             "score": score_of(g, j, k)})
     return pd.DataFrame(rows)
 
 
-def test_ranks_ties_count_against_each_placement():
-    r = ranks(np.array([[3.0, 1.0, 3.0], [1.0, 1.0, 1.0]]))
-    assert r.tolist() == [[2.0, 3.0, 2.0], [3.0, 3.0, 3.0]]
-
-
-def test_model_preferring_the_correct_position():
-    m = summarize_placements(_table(lambda g, p: 1.0 if p == 15 else 0.0), n_boot=200)
-    k = len(PLACEMENTS)
-    assert m["up_placement_k"] == k == 23 and m["up_placement_n"] == 10
-    assert m["up_placement_rank_mean"] == 1.0 and m["up_placement_win_all"] == 1.0
-    assert m["up_placement_rank_chance"] == (k + 2) / 2
-    assert m["up_placement_p_placement"] == pytest.approx(1 / (k + 1))  # the smallest possible value
+def test_correct_cell_best_everywhere():
+    m = summarize_placements(_table(lambda g, j, k: 1.0 if j == k else 0.0), n_boot=200)
+    assert m["up_placement_n"] == 10 and m["up_placement_m"] == 3 and m["up_placement_dropped"] == 0
+    assert m["up_placement_effect"] == 1.0 and m["up_placement_win_all"] == 1.0
+    assert m["up_placement_rank_mean"] == 1.0 and m["up_placement_rank_chance"] == 2.0
+    assert m["up_placement_p_signflip"] == pytest.approx(2.0 ** -10)  # all 10 backgrounds positive
+    assert m["up_placement_effect_ci_low"] == m["up_placement_effect_ci_high"] == 1.0
     assert m["up_placement_win_all_ci_low"] == pytest.approx(0.025 ** (1 / 10))  # Clopper-Pearson 10/10
-    assert m["up_placement_consistency"] == 1.0 and m["up_placement_pairwise"] == 1.0
 
 
-def test_model_preferring_a_wrong_position_and_composition_ties():
-    # prefers UP at 59, then 15, then the rest: correct is second everywhere
-    m = summarize_placements(_table(lambda g, p: {59: 2.0, 15: 1.0}.get(p, 0.0)), n_boot=0)
-    assert m["up_placement_rank_mean"] == 2.0 and m["up_placement_win_all"] == 0.0
-    assert m["up_placement_p_placement"] == pytest.approx(2 / 24)
-    assert math.isnan(m["up_placement_rank_mean_ci_low"])  # n_boot=0: no interval
-    # a composition-only scorer ties every placement: rank k+1 everywhere, p = 1
-    c = summarize_placements(_table(lambda g, p: 5.0), n_boot=0)
-    assert c["up_placement_rank_mean"] == 24 and c["up_placement_p_placement"] == 1.0
-    assert c["up_placement_pairwise_ties"] == 10 * 23
+@pytest.mark.parametrize("seed", range(20))
+def test_any_preference_over_absolute_positions_is_exactly_chance(seed):
+    """A scorer whose preference among UP slots ignores where the core is -- monotone 5'/3', any fixed
+    random profile, plus any frame and background terms (additive) or a monotone transform of them --
+    gets effect exactly 0 and p = 1 in every background: the Latin square, not luck."""
+    rng = np.random.default_rng(seed)
+    slot, frame, bg = rng.normal(size=3), rng.normal(size=3), rng.normal(size=10)
+    shapes = [lambda g, j, k: -k, lambda g, j, k: k, lambda g, j, k: slot[k] + frame[j] + bg[g],
+              lambda g, j, k: math.exp(3 * slot[k] + frame[j]) + bg[g] ** 3]
+    for f in shapes:
+        m = summarize_placements(_table(f), n_boot=50)
+        assert m["up_placement_effect"] == 0.0 and m["up_placement_p_signflip"] == 1.0
 
 
-def test_missing_placement_normalised_per_background():
-    # background 0 lacks "scrambled" (a homopolymer UP): k = 22 there, ranks still comparable
-    t = _table(lambda g, p: 1.0 if p == 15 else 0.0, drop={(0, "scrambled")})
-    scores, order = placement_matrix(t, "up_placement")
-    assert scores.shape == (10, 24) and np.isnan(scores[0, -1]) and order[-1] == "scrambled"
-    m = placement_stats("up_placement", scores, n_boot=0)
-    assert m["up_placement_rank_chance"] == pytest.approx((24 / 2 + 9 * 25 / 2) / 10)
-    assert m["up_placement_p_placement"] == pytest.approx(1 / 24)
+def test_ties_count_against_the_correct_cell():
+    assert row_ranks(np.array([[[1.0, 1.0, 0.0], [2.0, 2.0, 2.0], [0.0, 3.0, 3.0]]])).tolist() == [[2.0, 3.0, 2.0]]
+    m = summarize_placements(_table(lambda g, j, k: 5.0), n_boot=0)  # composition only: every cell ties
+    assert m["up_placement_effect"] == -1.0 and m["up_placement_p_signflip"] == 1.0 and m["up_placement_win_all"] == 0
+    assert math.isnan(m["up_placement_effect_ci_low"])  # n_boot=0: no interval
 
 
-def test_reference_missing_is_named():
-    t = _table(lambda g, p: 0.0)
-    with pytest.raises(ValueError, match="'003' has no E record"):
-        placement_matrix(t[t["id"] != "E3"], "up_placement")
+def test_shared_backgrounds_only():
+    """A background missing a cell (or with a non-finite score) leaves; the others are compared."""
+    t = _table(lambda g, j, k: 1.0 if j == k else 0.0, drop={(0, 1, 2)})
+    t.loc[t["id"] == "up_placement3_01", "score"] = np.nan
+    cube, groups, dropped = placement_cube(t, "up_placement")
+    assert cube.shape == (8, 3, 3) and dropped == 2 and "000" not in groups and "003" not in groups
+    m = summarize_placements(t, n_boot=0)
+    assert m["up_placement_n"] == 8 and m["up_placement_dropped"] == 2 and m["up_placement_effect"] == 1.0
+
+
+def test_effects_and_exact_signflip():
+    # background 0: correct best in rows 0, 1, worst in row 2 -> ranks 1, 1, 3 -> e = 1 - 2 * (0 + 0 + 1) / 3
+    cube = np.array([[[3, 1, 0], [0, 3, 1], [5, 4, 1]]], float)
+    assert background_effects(cube)[0] == pytest.approx(1 / 3)
+    s = placement_stats("f", np.concatenate([cube, -cube]), n_boot=0)  # second background mirrors: e = -1/3
+    assert s["f_effect"] == pytest.approx(0.0) and s["f_p_signflip"] == pytest.approx(0.75)
+    assert signflip_pvalue([2, 1, -1]) == pytest.approx(3 / 8) and signflip_pvalue([0, 0]) == 1.0
+
+
+def test_duplicate_cell_is_refused():
+    t = _table(lambda g, j, k: 0.0, n_groups=2)
+    with pytest.raises(ValueError, match="occurs twice"):
+        placement_cube(pd.concat([t, t.iloc[[5]]]), "up_placement")

@@ -133,3 +133,32 @@ def test_scan_refuses_records_beyond_max_length_before_scoring():
         scan.score_batch(["A" * 100, "A" * 201])
     from mitbench.models.components.scan import PositionScan
     assert PositionScan(tie_break=1e-3).max_length == 100 and _model("rpa_pwm").component.max_length is None
+
+
+def test_layout_window_reads_where_the_metadata_puts_the_promoter():
+    """PA-PWM (fixed layout) reads a placement canvas through [layout_offset, +100): the same score as
+    the 100-bp window cut out by hand (zero one-hot beyond the record's ends); records without
+    layout_offset are read whole, and scanning models (RPA-PWM) never use the metadata."""
+    from mitbench.data.mit import build_mit
+
+    recs = [r for r in build_mit(42) if r.meta.get("design") == "placement_control"][:15]
+    recs.append(next(r for r in build_mit(42) if r.label == "E"))
+    pa = _model("pa_pwm")
+    pa.check_records(recs)
+    got = pa.score_batch([r.sequence for r in recs])
+    from mitbench.data.encoding import one_hot
+
+    for r, score in zip(recs, got.tolist()):
+        off = r.meta.get("layout_offset", 0)
+        x = torch.zeros(1, 100, 4, dtype=torch.float64)  # the window, zero beyond the record's end
+        part = one_hot([r.sequence[off:off + 100]])
+        x[0, :part.shape[1]] = part[0]
+        assert score == pytest.approx(pa.component(x).item(), abs=1e-12)
+    correct = [s for r, s in zip(recs, got.tolist()) if r.meta.get("correct")]
+    wrong = [s for r, s in zip(recs, got.tolist()) if r.meta.get("correct") is False]
+    assert min(correct) > max(wrong)  # the UP read 15 bp upstream of the core's -35
+    pa._offsets["A" * 50] = -10  # an offset before the start pads with zeros instead of wrapping
+    assert pa._window("A" * 50)[:10].sum() == 0 and pa._window("A" * 50)[10:60].sum() == 50
+    rpa = _model("rpa_pwm")
+    rpa.check_records(recs)
+    assert rpa.layout_window is None and rpa._offsets == {}

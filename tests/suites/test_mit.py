@@ -13,7 +13,7 @@ from mitbench.suites.mit import MITSuite
 def test_suite_from_config_matches_constructor_and_bad_source_fails():
     cfg = compose(["logger=none"])
     suite = hydra.utils.instantiate(cfg.suite)
-    assert isinstance(suite, MITSuite) and suite.name == "mit" and suite.version == "2.2"
+    assert isinstance(suite, MITSuite) and suite.name == "mit" and suite.version == "3.0"
     assert suite.design == "matched" and suite.controls is None and suite.stats.name == "exact"
     assert (suite.n_boot, suite.boot_seed, suite.seed) == (1000, 0, 42)
     params = set(inspect.signature(MITSuite.__init__).parameters) - {"self"}

@@ -81,39 +81,46 @@ def test_acceptance_on_generated_mit(name, mit_table):
 
 
 VERDICTS = {"pa_pwm": "mechanism", "rpa_pwm": "mechanism", "thermodynamic": "mechanism", "pa_pwm_nocomp": "inconclusive",
-            "pa_pwm_nopos": "composition", "scan": "composition", "kmer": "inconclusive", "pwm": "inconclusive",
+            "pa_pwm_nopos": "composition", "scan": "composition", "kmer": "composition", "pwm": "inconclusive",
             "random": "inconclusive", "composition": "inconclusive"}
 
 
 @pytest.fixture(scope="module")
 def mit_with_controls():
-    suite = hydra.utils.instantiate(compose(["logger=none", "suite=mit"]).suite)
-    return suite, records_to_frame(suite.records())
+    cfg = compose(["logger=none", "suite=mit"])
+    suite = hydra.utils.instantiate(cfg.suite)
+    return suite, suite.records(), hydra.utils.instantiate(cfg.calibration).panel_metrics(suite, suite.records())
+
+
+def _scored(name, suite, records):
+    model = _model(name)
+    model.check_records(records)  # binds the layout windows of the placement canvases, as evaluate does
+    table = records_to_frame(records)
+    table["score"] = model.score_batch(table["sequence"].tolist()).numpy()
+    return table
 
 
 @pytest.mark.parametrize("name", sorted(VERDICTS))
 def test_verdicts_of_the_baselines(name, mit_with_controls):
-    """Judged on the placement controls alone (no architecture null): only the position-aware
-    biophysical models reach `mechanism`; composition, k-mer, random and PWM never do."""
-    from mitbench.metrics.verdict import mit_verdict
+    """Against the untrained-CNN panel (no architecture null): only the biophysical models that read
+    the geometry reach `mechanism`; composition, k-mer, random and PWM never do."""
+    from mitbench.metrics.calibration import calibrate
 
-    suite, table = mit_with_controls
-    table = table.copy()
-    table["score"] = _model(name).score_batch(table["sequence"].tolist()).numpy()
-    m = suite.summarize(table)
-    v = mit_verdict(m, 0.05, has_null=False)
+    suite, records, panel = mit_with_controls
+    m = suite.summarize(_scored(name, suite, records))
+    m.update(calibrate(m, panel, suite.spec.panel, prefix="panel"))
+    v = suite.verdict(m, 0.05, has_null=False)
     assert v["verdict"] == VERDICTS[name], v["verdict_evidence"]
-    if name == "composition":  # same composition, bit-identical scores: every placement ties
-        assert m["up_placement_p_placement"] == 1.0 and m["up_placement_pairwise_ties"] == m["up_placement_n"] * 23 - 6
+    if name == "composition":  # same composition, bit-identical scores: every cell ties, effect -1
+        assert m["up_placement_effect"] == m["comp_placement_effect"] == -1.0
 
 
 def test_class_g_does_not_enter_css_scr_or_placement(mit_with_controls):
     """PA-PWM's CSS, SCR and placement statistics on the default run are the same without class G (its
     construction changed in suite 2.1, nothing else did)."""
-    suite, table = mit_with_controls
-    table = table.copy()
-    table["score"] = _model("pa_pwm").score_batch(table["sequence"].tolist()).numpy()
+    suite, records, _ = mit_with_controls
+    table = _scored("pa_pwm", suite, records)
     full, no_g = suite.summarize(table), suite.summarize(table[table["class"] != "G"])
     keys = [k for k in full if k.startswith(("css", "scr", "up_placement", "comp_placement"))]
     assert len(keys) > 20 and all(full[k] == no_g[k] or full[k] != full[k] for k in keys)
-    assert (full["css"], full["scr"], full["up_placement_rank_mean"], full["comp_placement_rank_mean"]) == (1.0, 1.0, 1.06, 1.0)
+    assert (full["css"], full["scr"], full["up_placement_effect"], full["comp_placement_effect"]) == (1.0, 1.0, 1.0, 1.0)

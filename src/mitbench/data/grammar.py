@@ -191,3 +191,21 @@ def at_count(seq: str) -> int:
 def at_fraction(seq: str) -> float:
     """Fraction of A/T bases."""
     return at_count(seq) / len(seq) if seq else 0.0
+
+
+def shuffled(rng: np.random.Generator, motif: str) -> str | None:
+    """A permutation of ``motif`` different from it; None when none exists (a homopolymer)."""
+    if len(set(motif)) < 2:
+        return None
+    while True:
+        out = "".join(rng.permutation(list(motif)).tolist())
+        if out != motif:
+            return out
+
+
+def scramble_windows(seq: str, windows: list[tuple[int, int]], rng: np.random.Generator) -> str:
+    """``seq`` with each half-open window shuffled in place, in order, into a permutation that
+    differs from it (a homopolymer window, which has none, stays as it is)."""
+    for a, b in windows:
+        seq = seq[:a] + (shuffled(rng, seq[a:b]) or seq[a:b]) + seq[b:]
+    return seq

@@ -32,14 +32,15 @@ Seeding: independent streams ``numpy.random.default_rng([seed, k])`` per part, s
 source does not change C–F/H; same seed, same bytes on any machine.
 
 **Placement controls** (``controls``; default: on for the matched design, off for the paper's):
-for each of the first 50 E_i (the matched design's backgrounds with an H), two families of
-composition-exact controls of E_i (:mod:`mitbench.data.controls`):
-``up_placement`` (the UP moved to 22 positions where it cannot act, or scrambled in place) and
-``comp_placement`` (UP and TGT both moved, or both scrambled): 2 × 50 × 23 = 2,300 records labelled
-by family, ``meta["group"]`` = the background, ``meta["placement"]`` the placement. They calibrate
-SCR and CSS against "the same bases where they cannot act" (the placement metrics rank them).
+for each of the first 50 E_i, a 200-bp canvas of three promoter units in which the core promoter and
+E_i's UP element (and its ``TGT``) each sit in one unit (:mod:`mitbench.data.controls`, a Latin
+square: every UP slot is the right one for exactly one core frame): per background 3 correct cells
+(``placement_ref``) and 6 wrong ones in each family, ``up_placement`` (the UP in another unit) and
+``comp_placement`` (UP and ``TGT`` in another unit): 50 × 15 = 750 records. All cells of a background
+are permutations of each other (exact composition); no fixed function of absolute position can rank
+the correct cells above chance.
 
-The controls are permutations of their own E_i, so they are valid for the paper's E too
+The controls take only E_i's UP draw, so they can be built for the paper's E too
 (``design="paper", controls=True``), though that is no longer the paper's 650-sequence set.
 
 CLI: ``python -m mitbench.data.mit --out DIR [--seed N] [--design matched|paper]
@@ -50,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +72,7 @@ DISTAL_UP = "AAAWWTWTTTT"  # Estrem et al. 1998 PNAS UP consensus, distal subsit
 SWAP = ((15, 24), (40, 49))  # H: UP slot <-> spacer segment, half-open
 _MM_BROKEN = mismatches(BROKEN_10, CONSENSUS_10)
 _STREAMS = {"background": 0, "up": 1, "over": 2, "A": 3, "B": 4, "G": 5, "controls": 6}
-FAMILIES = ("up_placement", "comp_placement")
+FAMILIES = ctl.FAMILIES
 
 
 def _rng(seed: int, part: str) -> np.random.Generator:
@@ -184,35 +186,37 @@ def load_natural(source: str, regulondb_path: str | Path | None = None) -> list[
     raise ValueError(f"natural_source must be one of {NATURAL_SOURCES}, got {source!r}")
 
 
-def control_records(e_records: list[SequenceRecord], seed: int = 42) -> list[SequenceRecord]:
-    """The ``up_placement`` and ``comp_placement`` families of the given E records (see module docstring).
+def control_records(e_records: list[SequenceRecord], seed: int = 42,
+                    design: ctl.PlacementDesign = ctl.PlacementDesign()) -> list[SequenceRecord]:
+    """The placement-control canvases of the given E records (see :mod:`mitbench.data.controls`):
+    per background, ``m`` correct cells (label ``placement_ref``, ids ``PLR_<group>_f<j>``) and the
+    wrong cells of the ``up_placement`` and ``comp_placement`` families (``UPP_<group>_f<j>u<k>``,
+    ``CMP_<group>_f<j>u<k>``), ``m + 2 m (m - 1)`` records of ``design.length`` bp.
 
-    Ids ``UPP_<group>_<placement>`` / ``CMP_<group>_<placement>``; label = family; meta ``group``,
-    ``family``, ``placement``, ``compensated_pair`` (the E record).
+    Meta: ``group`` (E's background), ``family``, ``frame`` (j, the unit holding the core), ``slot``
+    (k, the unit holding the UP), ``placement`` (``f<j>u<k>``), ``correct`` (j == k),
+    ``layout_offset`` (the −35 start minus the standard layout's: where a fixed-layout baseline reads
+    the promoter), ``compensated_pair`` (the E record). Elements: the core's ``minus35``/``minus10``,
+    the ``up`` where it is, and ``ext10`` (beside the core's −10) or ``ext10_moved``.
     """
     rng = _rng(seed, "controls")
-    lay = STANDARD
+    std = STANDARD
     out: list[SequenceRecord] = []
-    for family, prefix in zip(FAMILIES, ("UPP", "CMP")):
-        for e in e_records:
-            g = e.meta["group"]
-            for name in ctl.placement_names(family):
-                if family == "up_placement":
-                    placed = ctl.up_placement(e.sequence, name, rng)
-                    if placed is None:  # a homopolymer UP cannot be scrambled in place
-                        continue
-                    seq, u = placed
-                    moved = (Element("up", u, u + lay.up_len), Element("ext10", *lay.ext10))
-                else:
-                    seq, u, t = ctl.comp_placement(e.sequence, name, rng)
-                    moved = (Element("up", u, u + lay.up_len), Element("ext10_moved", t, t + 3))
-                if seq == e.sequence:  # e.g. the UP moved onto an identical window: no control
-                    continue
-                els = tuple(sorted((Element("minus35", *lay.minus35), Element("minus10", *lay.minus10)) + moved,
-                                   key=lambda x: x.start))
-                out.append(SequenceRecord(f"{prefix}_{g}_{name}", family, seq, els, {
-                    "group": g, "family": family, "placement": name, "design": "placement_control",
-                    "compensated_pair": e.id}))
+    for e in e_records:
+        g = e.meta["group"]
+        cv = ctl.canvas(rng, design, e.sequence[std.up_start:std.up_start + std.up_len])
+        plan = [(ctl.REFERENCE, "PLR", j, j, j) for j in range(design.n_frames)]
+        plan += [(family, prefix, j, k, x) for family, prefix in zip(FAMILIES, ("UPP", "CMP"))
+                 for j, k, x in ctl.cells(family, design.n_frames)]
+        for family, prefix, j, k, x in plan:
+            c = cv.frames[j]
+            a, t = cv.frames[k] - ctl.UP_TO_35, cv.frames[x] + ctl.EXT_AT
+            els = (Element("minus35", c, c + 6), Element("minus10", c + ctl.M10_AT, c + ctl.M10_AT + 6),
+                   Element("up", a, a + ctl.UP_LEN), Element("ext10" if x == j else "ext10_moved", t, t + 3))
+            rid = f"{prefix}_{g}_f{j}" if family == ctl.REFERENCE else f"{prefix}_{g}_f{j}u{k}"
+            out.append(SequenceRecord(rid, family, cv.cell(j, k, x), tuple(sorted(els, key=lambda el: el.start)), {
+                "group": g, "family": family, "frame": j, "slot": k, "placement": f"f{j}u{k}", "correct": j == k,
+                "layout_offset": c - std.minus35_start, "design": "placement_control", "compensated_pair": e.id}))
     return out
 
 
@@ -256,9 +260,9 @@ def build_mit(seed: int = 42, natural_source: str = "curated", regulondb_path: s
             raise ValueError(f"record {r.id!r}: same sequence as {seen[r.sequence]!r} (seed {seed})")
         seen[r.sequence] = r.id
     if design == "matched" if controls is None else controls:
-        # two controls may coincide (a TGT moved onto a TGT); a control never equals its E
         records += control_records(syn["E"][:COUNTS["H"]], seed)
-    return records
+    # the seed the ids do not show: scores keyed by id alone cannot be trusted for these records
+    return [replace(r, meta={**r.meta, "generator_seed": int(seed)}) for r in records]
 
 
 def main(argv: list[str] | None = None) -> dict[str, Path]:
@@ -280,7 +284,7 @@ def main(argv: list[str] | None = None) -> dict[str, Path]:
     records = validate_records(build_mit(args.seed, args.natural_source, args.regulondb_path, args.background_at,
                                          controls=False if args.no_controls else None, design=args.design))
     paths = write_records(records, args.out, args.stem)
-    counts = " ".join(f"{c}={sum(r.label == c for r in records)}" for c in [*"ABCDEFGH", *FAMILIES])
+    counts = " ".join(f"{c}={sum(r.label == c for r in records)}" for c in [*"ABCDEFGH", ctl.REFERENCE, *FAMILIES])
     print(f"{len(records)} records ({counts}) in {time.perf_counter() - t0:.3f} s")
     for kind, path in paths.items():
         print(f"{kind}: {path}")

@@ -1,31 +1,32 @@
-"""Placement statistics: does a model prefer the compensating bases where they act over the same
-bases placed where they cannot act?
+"""Placement statistics (MIT v3): does a model prefer the compensating bases where they act over the
+same bases in another promoter unit of the same canvas?
 
-Input: a scores table holding the reference sequences (class ``E``: the bases in place) and a
-placement-control family (label ``up_placement`` or ``comp_placement``; meta ``placement``), paired
-on ``group`` (one background). Every control is a permutation of its E's bases (exact composition).
+Input: a scores table with the correct cells (label ``placement_ref``) and a family's wrong cells
+(label ``up_placement`` or ``comp_placement``), each with meta ``group`` (the background), ``frame``
+(``j``, the unit holding the core) and ``slot`` (``k``, the unit holding the UP); a cell is correct
+iff ``k == j`` (:mod:`mitbench.data.controls`, a Latin square over ``m`` units).
 
-For background ``g`` with ``k_g`` alternatives, the rank of a placement is ``1 + #{other placements
-scoring at least as high}`` (rank 1 = best; a tie counts against the placement, the one tie rule).
+Per background ``g`` and row ``j`` (core in frame ``j``), the rank of the correct cell among the row's
+``m`` cells is ``r = 1 + #{k != j: s(j, k) >= s(j, j)}`` (1 = best; a tie counts against the correct
+cell, the one tie rule). The background's **effect** is ``e_g = 1 - 2 mean_j (r_j - 1) / (m - 1)``
+in ``[-1, 1]``: 1 = the correct cell best in every row, 0 = chance, -1 = worst (or tied) everywhere.
+Only backgrounds with every cell scored enter (shared backgrounds; a missing or non-finite cell drops
+its background, counted in ``<f>_dropped``).
 
 Keys, with ``<f>`` the family:
 
-* ``<f>_rank_mean`` — mean over backgrounds of the correct placement's rank, with a percentile
-  bootstrap CI over backgrounds (``_ci_low``/``_ci_high``) and its chance level ``<f>_rank_chance``
-  = mean of ``(k_g + 2) / 2`` (exchangeable placements, no ties);
-* ``<f>_win_all`` — fraction of backgrounds in which the correct placement beats every alternative,
-  with an exact Clopper–Pearson CI;
-* ``<f>_pairwise`` — fraction of (background, alternative) pairs won by the correct placement;
-* ``<f>_p_placement`` — the **position-level exchangeability p**: each placement's mean normalised
-  rank ``(rank - 1) / k_g`` over backgrounds, and ``p = #{placements whose mean is <= the correct
-  one's} / (K + 1)`` (the correct placement counts itself; ties count against it). Under "the model
-  knows nothing about placement" the correct placement is one of ``K + 1`` exchangeable placements,
-  so ``P(p <= a) <= a`` *whatever the model's fixed preferences* — unlike a binomial test over
-  backgrounds, which treats one fixed function's identical edits as independent coin flips. Its
-  smallest value is ``1 / (K + 1)``;
-* ``<f>_consistency`` — edit consistency: over alternatives, the mean share of backgrounds moving the
-  same way (1 = every background moves identically: not independent replicates);
-* ``<f>_n`` backgrounds and ``<f>_k`` alternatives (most backgrounds).
+* ``<f>_effect`` — mean ``e_g`` (the effect-size companion: how far above chance), with a percentile
+  bootstrap CI over backgrounds (``_ci_low``/``_ci_high``);
+* ``<f>_p_signflip`` — exact one-sided sign-flip randomisation p of ``mean e_g > 0`` (each ``e_g``
+  symmetric about 0 under "no placement preference" with independent noise). A scorer whose ranking
+  of UP slots does not depend on the core's frame — every additive position-weight model, every
+  monotone positional preference — has ``e_g = 0`` exactly (the ranks over rows are a permutation of
+  ``1..m``), hence ``p = 1``; a fixed non-linear function may still respond to the geometry, which
+  the random-init null or the untrained-network panel calibrates (:mod:`mitbench.metrics.verdict`);
+* ``<f>_rank_mean`` — mean rank of the correct cell (chance ``(m + 1) / 2``, ``<f>_rank_chance``);
+* ``<f>_win_all`` — fraction of backgrounds with the correct cell best in every row (exact
+  Clopper–Pearson CI);
+* ``<f>_n`` backgrounds, ``<f>_m`` units per canvas, ``<f>_dropped`` backgrounds left out.
 """
 from __future__ import annotations
 
@@ -34,78 +35,85 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mitbench.metrics.stats import edit_consistency, percentile_ci, proportion_ci
+from mitbench.metrics.stats import percentile_ci, proportion_ci, signflip_pvalue
 
 NAN = float("nan")
+FAMILIES = ("up_placement", "comp_placement")
+REFERENCE = "placement_ref"
 
 
-def placement_matrix(table: pd.DataFrame, family: str, reference: str = "E",
-                     on: str = "group") -> tuple[np.ndarray, list[str]]:
-    """Scores ``(G, 1 + K)``: column 0 the reference (bases in place), then one column per placement
-    (NaN where a background lacks it); rows are the backgrounds having the family, sorted by ``on``.
+def placement_cube(table: pd.DataFrame, family: str, reference: str = REFERENCE) -> tuple[np.ndarray, list[str], int]:
+    """Scores ``(G, m, m)`` (``[g, j, k]`` = core in frame ``j``, UP in slot ``k``) of the
+    backgrounds having every cell, the backgrounds' keys, and how many were dropped.
 
     Raises
     ------
     ValueError
-        If a family record's background has no reference record, or a placement repeats within one.
+        If a cell occurs twice in one background, or a family record lacks ``frame``/``slot``.
     """
-    fam = table[table["class"] == family]
+    sub = table[table["class"].isin((reference, family))]
+    fam = sub[sub["class"] == family]
     if fam.empty:
-        return np.empty((0, 1)), []
-    ref = table[table["class"] == reference].set_index(table.loc[table["class"] == reference, on].astype(str))["score"]
-    keys = fam[on].astype(str)
-    missing = sorted(set(keys) - set(ref.index))
-    if missing:
-        raise ValueError(f"{family}: background {missing[0]!r} has no {reference} record to compare with")
-    if fam.assign(_k=keys).duplicated(["_k", "placement"]).any():
-        raise ValueError(f"{family}: a placement occurs twice in one background")
-    wide = fam.assign(_k=keys).pivot(index="_k", columns="placement", values="score")
-    order = list(dict.fromkeys(fam["placement"]))
-    wide = wide[order].sort_index()
-    return np.column_stack([ref.loc[wide.index].to_numpy(float), wide.to_numpy(float)]), order
+        return np.empty((0, 0, 0)), [], 0
+    for col in ("group", "frame", "slot"):
+        if col not in sub.columns or sub[col].isna().any():
+            raise ValueError(f"{family}: every {reference}/{family} record needs a {col!r} meta value")
+    key = sub["group"].astype(str)
+    frame, slot = sub["frame"].astype(int).to_numpy(), sub["slot"].astype(int).to_numpy()
+    if sub.assign(_g=key, _j=frame, _k=slot).duplicated(["_g", "_j", "_k"]).any():
+        raise ValueError(f"{family}: a (frame, slot) cell occurs twice in one background")
+    m = int(max(frame.max(), slot.max())) + 1
+    groups = sorted(set(key[sub["class"] == family]))
+    index = {g: i for i, g in enumerate(groups)}
+    cube = np.full((len(groups), m, m), np.nan)
+    rows = key.map(index)
+    keep = rows.notna().to_numpy()
+    cube[rows[keep].astype(int).to_numpy(), frame[keep], slot[keep]] = sub["score"].to_numpy(float)[keep]
+    complete = np.isfinite(cube).all(axis=(1, 2))
+    return cube[complete], [g for g, ok in zip(groups, complete) if ok], int((~complete).sum())
 
 
-def ranks(scores: np.ndarray) -> np.ndarray:
-    """Within-row ranks of ``scores`` (G, M), 1 = best, ties against each placement; NaN stays NaN."""
-    valid = np.isfinite(scores)
-    ge = scores[:, None, :] >= scores[:, :, None]  # [g, j, l]: s_l >= s_j (False where NaN)
-    return np.where(valid, ge.sum(2).astype(float), np.nan)
+def row_ranks(cube: np.ndarray) -> np.ndarray:
+    """``(G, m)`` rank of the correct cell ``[g, j, j]`` within row ``j`` (1 = best, ties against it)."""
+    m = cube.shape[1]
+    diag = cube[:, np.arange(m), np.arange(m)]
+    return (cube >= diag[:, :, None]).sum(axis=2).astype(float)
 
 
-def placement_stats(prefix: str, scores: np.ndarray, n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
-    """The keys of the module docstring from a :func:`placement_matrix` (column 0 = correct)."""
-    if scores.shape[0] == 0:
-        return {f"{prefix}_n": 0}
-    r = ranks(scores)
-    k = np.isfinite(scores[:, 1:]).sum(1)
-    r0 = r[:, 0]
-    out: dict[str, Any] = {f"{prefix}_n": int(len(r0)), f"{prefix}_k": int(np.max(k)),
-                           f"{prefix}_rank_mean": float(r0.mean()), f"{prefix}_rank_chance": float(((k + 2) / 2).mean())}
+def background_effects(cube: np.ndarray) -> np.ndarray:
+    """``(G,)`` effect ``e_g = 1 - 2 mean_j (r_j - 1) / (m - 1)`` of each background, in [-1, 1]."""
+    m = cube.shape[1]
+    return 1.0 - 2.0 * ((row_ranks(cube) - 1.0) / (m - 1)).mean(axis=1)
+
+
+def placement_stats(prefix: str, cube: np.ndarray, n_boot: int = 1000, seed: int = 0,
+                    dropped: int = 0) -> dict[str, Any]:
+    """The keys of the module docstring from a :func:`placement_cube`."""
+    if cube.shape[0] == 0:
+        return {f"{prefix}_n": 0, f"{prefix}_dropped": int(dropped)}
+    g, m = cube.shape[0], cube.shape[1]
+    e = background_effects(cube)
+    r = row_ranks(cube)
+    out: dict[str, Any] = {f"{prefix}_n": int(g), f"{prefix}_m": int(m), f"{prefix}_dropped": int(dropped),
+                           f"{prefix}_effect": float(e.mean()),
+                           # e_g * m (m - 1) / 2 is an integer: the exact test runs on that lattice
+                           f"{prefix}_p_signflip": signflip_pvalue(np.rint(e * m * (m - 1) / 2).astype(int)),
+                           f"{prefix}_rank_mean": float(r.mean()), f"{prefix}_rank_chance": (m + 1) / 2}
     rng = np.random.default_rng(seed)
-    boot = r0[rng.integers(0, len(r0), size=(n_boot, len(r0)))].mean(1) if n_boot else np.empty(0)
-    out[f"{prefix}_rank_mean_ci_low"], out[f"{prefix}_rank_mean_ci_high"] = percentile_ci(boot)
-    wins = int((r0 == 1).sum())
-    out[f"{prefix}_win_all"] = wins / len(r0)
-    out[f"{prefix}_win_all_ci_low"], out[f"{prefix}_win_all_ci_high"] = proportion_ci(wins, len(r0))
-    alt = scores[:, 1:]
-    won = (scores[:, :1] > alt)[np.isfinite(alt)]
-    out[f"{prefix}_pairwise"] = float(won.mean())
-    out[f"{prefix}_pairwise_ties"] = int((scores[:, :1] == alt)[np.isfinite(alt)].sum())
-    norm = (r - 1) / k[:, None]
-    mean_norm = np.nanmean(norm, axis=0)
-    out[f"{prefix}_p_placement"] = float((mean_norm <= mean_norm[0]).sum() / len(mean_norm))
-    cons = [edit_consistency(scores[ok, 0], scores[ok, j])
-            for j in range(1, scores.shape[1]) for ok in [np.isfinite(scores[:, j])] if ok.any()]
-    out[f"{prefix}_consistency"] = float(np.mean(cons)) if cons else NAN
+    boot = e[rng.integers(0, g, size=(n_boot, g))].mean(1) if n_boot else np.empty(0)
+    out[f"{prefix}_effect_ci_low"], out[f"{prefix}_effect_ci_high"] = percentile_ci(boot)
+    wins = int((r == 1).all(axis=1).sum())
+    out[f"{prefix}_win_all"] = wins / g
+    out[f"{prefix}_win_all_ci_low"], out[f"{prefix}_win_all_ci_high"] = proportion_ci(wins, g)
     return out
 
 
-def summarize_placements(table: pd.DataFrame, families: tuple[str, ...] = ("up_placement", "comp_placement"),
+def summarize_placements(table: pd.DataFrame, families: tuple[str, ...] = FAMILIES,
                          n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
     """:func:`placement_stats` of every family present in ``table``."""
     out: dict[str, Any] = {}
     for family in families:
-        scores, _ = placement_matrix(table, family)
-        if scores.shape[0]:
-            out.update(placement_stats(family, scores, n_boot, seed))
+        cube, _, dropped = placement_cube(table, family)
+        if cube.shape[0] or dropped:
+            out.update(placement_stats(family, cube, n_boot, seed, dropped))
     return out

@@ -104,10 +104,19 @@ class BiophysicalScorer(Scorer):
     exact_length : int, optional
         Required sequence length for layout-bound components (fixed positions); None for
         scanning components that accept any length ``>= component.min_length``.
+    layout_window : int, optional
+        For a fixed-layout component (PA-PWM, the thermodynamic model, ...): a record whose metadata
+        gives ``layout_offset`` (the MIT's placement canvases: where its core promoter's standard
+        layout starts) is read through the window ``[offset, offset + layout_window)`` of its
+        sequence (zero one-hot outside the record), so the component reads the elements where the
+        metadata puts the promoter, not where the 100-bp layout would. Records without
+        ``layout_offset`` are read whole. None: every record is read whole (scanning components
+        must find the elements themselves).
     """
 
     def __init__(self, name: str, component: Component, mode: str = "score",
-                 checkpoint: str | None = None, exact_length: int | None = 100) -> None:
+                 checkpoint: str | None = None, exact_length: int | None = 100,
+                 layout_window: int | None = None) -> None:
         super().__init__(name)
         self.mode = mode
         if not isinstance(component, Component):
@@ -116,17 +125,28 @@ class BiophysicalScorer(Scorer):
         self.component = component.to(torch.float64)
         self.checkpoint = checkpoint
         self.exact_length = exact_length
+        self.layout_window = None if layout_window is None else int(layout_window)
+        self._offsets: dict[str, int] = {}  # sequence -> layout_offset, bound by check_records
         if checkpoint is not None:
             load_component_weights(self.component, checkpoint)
 
     def check_records(self, records: Sequence[SequenceRecord]) -> None:
         """Raise ``ValueError`` naming the first record of a wrong (layout), too short or too long
-        length (the component's ``min_length`` / ``max_length``), before anything is scored."""
+        length (the component's ``min_length`` / ``max_length``), before anything is scored; binds
+        each record's ``layout_offset`` when the scorer reads a layout window."""
+        self._offsets = {}
+        if self.layout_window is not None:
+            self._offsets = {r.sequence: int(r.meta["layout_offset"]) for r in records
+                             if _is_offset(r.meta.get("layout_offset"))}
+        whole = [r for r in records if r.sequence not in self._offsets]
         if self.exact_length is not None:
-            check_lengths(records, exact=self.exact_length, who=self.name)
+            check_lengths(whole, exact=self.exact_length, who=self.name)
+            if self._offsets and self.layout_window != self.exact_length:
+                raise ValueError(f"{self.name}: layout_window {self.layout_window} differs from exact_length "
+                                 f"{self.exact_length}")
         shortest = int(self.component.min_length)
         longest = getattr(self.component, "max_length", None)
-        for rec in records:
+        for rec in whole:
             if len(rec.sequence) < shortest:
                 raise ValueError(f"record {rec.id!r}: length {len(rec.sequence)} bp, but {self.name} "
                                  f"needs at least {shortest} bp (its motif span)")
@@ -139,7 +159,7 @@ class BiophysicalScorer(Scorer):
 
     def identity(self) -> dict[str, Any]:
         return {**super().identity(), "component": repr(self.component),
-                "state_sha256": state_digest(self.component)}
+                "state_sha256": state_digest(self.component), "layout_window": self.layout_window}
 
     def forward(self, x: Tensor) -> Tensor:
         """``(B, L, 4)`` float64 one-hot -> ``(B,)`` float64 (differentiable; used in training)."""
@@ -155,8 +175,28 @@ class BiophysicalScorer(Scorer):
             if longest is not None and len(s) > longest:  # direct calls skip check_records
                 raise ValueError(f"{self.name}: sequence #{i} is {len(s)} bp, longer than its max_length {longest}")
             by_length.setdefault(len(s), []).append(i)
+        windowed = [i for i, s in enumerate(sequences) if s in self._offsets]
         with torch.no_grad():
             for idx in by_length.values():
-                x = one_hot([sequences[i] for i in idx]).to(device)
-                out[idx] = self.component(x).detach().to("cpu", torch.float64)
+                idx = [i for i in idx if sequences[i] not in self._offsets]
+                if idx:
+                    x = one_hot([sequences[i] for i in idx]).to(device)
+                    out[idx] = self.component(x).detach().to("cpu", torch.float64)
+            if windowed:
+                x = torch.stack([self._window(sequences[i]) for i in windowed]).to(device)
+                out[windowed] = self.component(x).detach().to("cpu", torch.float64)
         return out
+
+    def _window(self, sequence: str) -> Tensor:
+        """``(layout_window, 4)`` one-hot of ``sequence[offset : offset + layout_window]``, zero outside."""
+        start, width = self._offsets[sequence], int(self.layout_window)
+        x = one_hot([sequence])[0]
+        out = x.new_zeros(width, 4)
+        lo, hi = max(start, 0), min(start + width, x.shape[0])
+        if hi > lo:
+            out[lo - start:hi - start] = x[lo:hi]
+        return out
+
+
+def _is_offset(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value

@@ -5,6 +5,8 @@ Accepted files
 * JSON object keyed by record id: ``{"A_000": -138.7, ...}``;
 * JSON object keyed by class label, each a list of scores in the records' order within that
   class: ``{"A": [...], "B": [...], ...}`` (the layout of several reference result files);
+* CSV with a header containing ``score`` and ``sequence`` (and optionally ``id``): scores bound to
+  the sequences they were computed on — the format for suites mitbench generates from a seed;
 * CSV with a header containing ``id`` and ``score`` (the generic long probe format, ``id,
   condition, group, score``, is such a file);
 * a probe score file nested by condition (the paper's probe JSON: leaves ``{"mean", "std",
@@ -16,6 +18,15 @@ Either may be compressed (``.json.gz``, ``.csv.gz``, ``.bz2``, ``.xz``). A malfo
 
 The file's scores must follow the scorer contract (higher = more likely / more active); this
 class does not change their sign or scale.
+
+**Scores are bound to sequences.** The ids of a generated suite (the MIT's ``E_000``, ``UPP_003_f1u0``,
+...) are the same at every ``suite.seed``, so a file keyed by id alone, computed on one seed's
+sequences (or written from the public suite's metadata), would be read as scores of another seed's.
+A file with a ``sequence`` column is checked record by record (a differing sequence stops the run,
+naming the record); a file without one is refused for records mitbench generated from a seed (meta
+``generator_seed``) and accepted only for records read from the user's own files (``suite=external``)
+or replayed from the same file (probe replays). A private ``suite.seed`` is the defence against a
+file made from the public suite: its sequences exist nowhere before the run.
 """
 from __future__ import annotations
 
@@ -52,10 +63,12 @@ def load_score_file(path: str | Path) -> tuple[str, dict]:
 
     Returns
     -------
-    kind : {"id", "class"}
-        Keyed by record id or by class label.
+    kind : {"id", "class", "sequence"}
+        Keyed by record id, by class label or by sequence.
     data : dict
-        ``{id: float}`` or ``{label: [float, ...]}`` (NaN where the file has null).
+        ``{id: float}``, ``{label: [float, ...]}`` or ``{sequence: float}`` (NaN where the file has
+        null). A CSV with both ``id`` and ``sequence`` is keyed by id, with the sequences under
+        :func:`load_score_sequences`.
 
     Raises
     ------
@@ -66,19 +79,8 @@ def load_score_file(path: str | Path) -> tuple[str, dict]:
     path = Path(path)
     kind = base_suffix(path)
     if kind == ".csv":
-        header, rows = read_table(path, ",", ["id", "score"])
-        i_id, i_score = header.index("id"), header.index("score")
-        data: dict[str, float] = {}
-        for lineno, fields in rows:
-            rid = fields[i_id]
-            if not rid:
-                raise InputError(f"{path}, line {lineno}: empty id")
-            if rid in data:
-                raise InputError(f"{path}, line {lineno}: record {rid!r}: duplicate id")
-            data[rid] = parse_float(fields[i_score], f"{path}, line {lineno}: record {rid!r}")
-        if not data:
-            raise InputError(f"{path}: no scores (a header but no rows)")
-        return "id", data
+        key, data, _ = _read_csv(path)
+        return key, data
     if kind != ".json":
         raise InputError(f"{path}: score file must be .json or .csv (optionally compressed)")
     raw = read_json(path)
@@ -93,6 +95,74 @@ def load_score_file(path: str | Path) -> tuple[str, dict]:
         raise InputError(f"{path}: values must be all numbers (keyed by id), all lists (keyed by class) or "
                          "objects (a probe file nested by condition)")
     return "id", {k: _as_float(v, f"{path}: record {k!r}") for k, v in raw.items()}
+
+
+def _read_csv(path: Path) -> tuple[str, dict[str, float], dict[str, str]]:
+    """``(kind, scores, sequence of each id)`` of a score CSV (keyed by id when it has an ``id``
+    column, else by ``sequence``)."""
+    header, rows = read_table(path, ",", ["score"])
+    if "id" not in header and "sequence" not in header:
+        raise InputError(f"{path}: a score CSV needs an 'id' or a 'sequence' column beside 'score'")
+    key = "id" if "id" in header else "sequence"
+    i_key, i_score = header.index(key), header.index("score")
+    i_seq = header.index("sequence") if "sequence" in header else None
+    data: dict[str, float] = {}
+    seqs: dict[str, str] = {}
+    for lineno, fields in rows:
+        k = fields[i_key].strip().upper() if key == "sequence" else fields[i_key]
+        if not k:
+            raise InputError(f"{path}, line {lineno}: empty {key}")
+        if k in data:
+            raise InputError(f"{path}, line {lineno}: {'record ' + repr(k) if key == 'id' else 'sequence'}: duplicate {key}")
+        data[k] = parse_float(fields[i_score], f"{path}, line {lineno}: {key} {k[:40]!r}")
+        if i_seq is not None and key == "id":
+            seqs[k] = fields[i_seq].strip().upper()
+    if not data:
+        raise InputError(f"{path}: no scores (a header but no rows)")
+    return key, data, seqs
+
+
+def load_score_sequences(path: str | Path) -> dict[str, str]:
+    """``{id: sequence}`` of a score CSV that has both columns (empty for any other file)."""
+    path = Path(path)
+    return _read_csv(path)[2] if base_suffix(path) == ".csv" else {}
+
+
+def bind_to_sequences(records: Sequence[SequenceRecord], path: Path, kind: str, data: dict,
+                      sequences: dict[str, str]) -> dict[str, float] | None:
+    """Scores of ``records`` from a file that carries sequences (None when it carries none).
+
+    Raises
+    ------
+    ValueError
+        Naming the first record whose sequence has no score, or whose id's sequence in the file
+        differs from the suite's (with the first differing position); or, for a file without
+        sequences, the first record generated from a seed (ids alone cannot be trusted there).
+    """
+    if kind == "sequence":
+        missing = [r for r in records if r.sequence not in data]
+        if missing:
+            raise ValueError(f"record {missing[0].id!r}: no score for its sequence in {path} ({len(missing)} records "
+                             "missing; the file was computed on other sequences: another suite.seed or version?)")
+        return {r.id: data[r.sequence] for r in records}
+    if sequences:
+        for r in records:
+            theirs = sequences.get(r.id)
+            if theirs is not None and theirs != r.sequence:
+                at = next((i for i, (a, b) in enumerate(zip(theirs, r.sequence)) if a != b), min(len(theirs), len(r.sequence)))
+                raise ValueError(f"record {r.id!r}: the sequence {path} gives for this id differs from the suite's "
+                                 f"(first at position {at}): the scores were computed on other sequences (another "
+                                 "suite.seed or version?)")
+        return None
+    seeded = next((r for r in records if r.meta.get("generator_seed") is not None), None)
+    if seeded is not None:
+        raise ValueError(
+            f"{path} keys its scores by {kind} only, but record {seeded.id!r} was generated by mitbench from "
+            f"suite.seed={seeded.meta['generator_seed']}: generated ids are the same at every seed, so scores "
+            "computed on other sequences would be read as scores of these. Write the file as CSV with a 'sequence' "
+            "column (id,sequence,score or sequence,score; the suite's sequences: python -m mitbench.data.mit "
+            "--out DIR --seed N) so that every score is checked against the sequence it belongs to.")
+    return None
 
 
 class PrecomputedScorer(Scorer):
@@ -114,6 +184,7 @@ class PrecomputedScorer(Scorer):
         if not self.path.is_file():
             raise FileNotFoundError(f"precomputed scores: no file {self.path}")
         self.kind, self.data = load_score_file(self.path)
+        self.sequences = load_score_sequences(self.path)
         self.scores: dict[str, float] | None = None
 
     def setup(self, stage: str) -> None:
@@ -123,8 +194,14 @@ class PrecomputedScorer(Scorer):
             self.check_records(datamodule.records)
 
     def check_records(self, records: Sequence[SequenceRecord]) -> None:
-        """Map every record to its score; raise ValueError naming a missing id or a class mismatch."""
-        if self.kind == "id":
+        """Map every record to its score; raise ValueError naming a missing id or sequence, a record
+        whose sequence differs from the file's, a class mismatch, or ids used for generated records
+        (:func:`bind_to_sequences`)."""
+        by_sequence = bind_to_sequences(records, self.path, self.kind, self.data, self.sequences)
+        if by_sequence is not None:
+            self.scores = by_sequence
+            extra = len(self.data) - len(set(r.sequence for r in records))
+        elif self.kind == "id":
             missing = [r.id for r in records if r.id not in self.data]
             if missing:
                 raise ValueError(f"record {missing[0]!r}: no score in {self.path} ({len(missing)} missing)")
@@ -155,8 +232,8 @@ class PrecomputedScorer(Scorer):
 
     def predict_step(self, batch: dict, batch_idx: int = 0, dataloader_idx: int = 0) -> dict:
         ids = list(batch["ids"])
-        if self.scores is None and self.kind == "class":
-            raise RuntimeError(f"{self.path}: scores are keyed by class, so their order must be bound to the "
+        if self.scores is None and self.kind in ("class", "sequence"):
+            raise RuntimeError(f"{self.path}: scores are keyed by {self.kind}, so they must be bound to the "
                                "records first (check_records(records), done by setup() under a Trainer)")
         table = self.scores if self.scores is not None else self.data
         unknown = [i for i in ids if i not in table]

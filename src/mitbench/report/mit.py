@@ -13,6 +13,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from mitbench.metrics.calibration import null_prefix
+
 from mitbench.report.common import (class_distribution_figure, css_vs_mes_figure, fmt, fmt_ci, fmt_p,
                                     markdown_table, pyplot, save_figure, score_label)
 
@@ -30,22 +32,24 @@ def calibration_figure(metrics: dict[str, Any], calibrated: Sequence[Any], path:
     """One panel per calibrated metric: the null copies (grey points), the model (red bar) and the
     composition references (markers). None when there is neither a null nor a reference."""
     panels = [m for m in calibrated if m.higher_is_better is not None and _ok(metrics.get(m.key))
-              and (metrics.get(f"{m.key}_null_values") or any(_ok(metrics.get(f"ref_{r}_{m.key}")) for r in REFERENCES))]
+              and (null_prefix(metrics, m.key) or any(_ok(metrics.get(f"ref_{r}_{m.key}")) for r in REFERENCES))]
     if not panels:
         return None
     plt = pyplot()
     fig, axes = plt.subplots(1, len(panels), figsize=(2.2 * len(panels), 3.6), squeeze=False)
     rng = np.random.default_rng(0)  # jitter only
     for ax, m in zip(axes[0], panels):
-        null = np.asarray([v for v in metrics.get(f"{m.key}_null_values") or [] if v is not None], float)
-        ax.scatter(rng.uniform(-0.15, 0.15, null.size), null, s=10, color="0.6", label="random-init null")
+        prefix = null_prefix(metrics, m.key) or "null"
+        null = np.asarray([v for v in metrics.get(f"{m.key}_{prefix}_values") or [] if v is not None], float)
+        ax.scatter(rng.uniform(-0.15, 0.15, null.size), null, s=10, color="0.6",
+                   label="random-init null" if prefix == "null" else "untrained-CNN panel")
         ax.scatter([0], [metrics[m.key]], marker="_", s=600, color="tab:red", linewidths=2.5, label="model")
         for r, marker in zip(REFERENCES, ("s", "^")):
             v = metrics.get(f"ref_{r}_{m.key}")
             if _ok(v):
                 ax.scatter([0.3], [v], marker=marker, color="tab:blue", s=25, label=r)
-        p = metrics.get(f"{m.key}_null_p")
-        ax.set_title(f"{m.label}\n" + (f"null p = {p:.2g}" if _ok(p) else ""), fontsize=8)
+        p = metrics.get(f"{m.key}_{prefix}_p")
+        ax.set_title(f"{m.label}\n" + (f"{prefix} p = {p:.2g}" if _ok(p) else ""), fontsize=8)
         ax.set_xticks([])
         ax.set_xlim(-0.5, 0.6)
         ax.tick_params(labelsize=7)
@@ -81,11 +85,14 @@ def verdict_section(m: dict[str, Any]) -> str:
         return ""
     lines = [f"## Verdict: **{m['verdict']}**\n\n", f"Basis: {m.get('verdict_basis', '')}; alpha {m.get('verdict_alpha')}.\n\n"]
     lines += [f"- {e}\n" for e in m.get("verdict_evidence", [])]
-    lines.append(f"\nRule: `mechanism` needs compensation rewarded and BOTH placement families beating chance over "
-                 f"all wrong placements (and, for gLMs, the random-init null); `composition` = compensation "
-                 f"rewarded, no placement; `untrained-like` = nothing beats the random-init null; else "
-                 f"`inconclusive`. Design false-positive rate of `mechanism` at most "
-                 f"{fmt(m.get('verdict_false_positive_bound'))}.\n")
+    lines.append("\nRule: a placement family passes when its sign-flip p <= alpha AND its effect beats the null "
+                 "(random-init twins for gLMs, the untrained-CNN panel for models without an architecture); "
+                 "`mechanism` = compensation rewarded and BOTH families pass; `untrained-like` = the model does not "
+                 "beat its random-init twins as a whole; `composition` = compensation rewarded, no family passes; "
+                 f"else `inconclusive`. Effect (worst family): {fmt(m.get('verdict_effect'))}. Measured false-positive "
+                 f"rate of `mechanism` over knows-nothing scorers: {fmt(m.get('verdict_false_positive_rate'))} (worst "
+                 f"class; exact upper 95% bound {fmt(m.get('verdict_false_positive_bound'))}; "
+                 f"{m.get('verdict_false_positive_source', 'not measured')}).\n")
     return "".join(lines)
 
 
@@ -96,17 +103,18 @@ def calibration_table(m: dict[str, Any], calibrated: Sequence[Any]) -> str:
         if metric.higher_is_better is None or metric.key not in m:
             continue
         ci = fmt_ci(m.get(metric.ci[0]), m.get(metric.ci[1])) if metric.ci else ""
-        null = (f"{fmt(m.get(f'{metric.key}_null_mean'))} ± {fmt(m.get(f'{metric.key}_null_sd'), 2)}"
-                if f"{metric.key}_null_mean" in m else "—")
+        prefix = null_prefix(m, metric.key)
+        null = (f"{fmt(m.get(f'{metric.key}_{prefix}_mean'))} ± {fmt(m.get(f'{metric.key}_{prefix}_sd'), 2)}"
+                + (" (panel)" if prefix == "panel" else "") if prefix else "—")
         rows.append([metric.label, "higher" if metric.higher_is_better else "lower", fmt(m.get(metric.key)), ci, null,
-                     fmt_p(m.get(f"{metric.key}_null_p")) if f"{metric.key}_null_p" in m else "—",
+                     fmt_p(m.get(f"{metric.key}_{prefix}_p")) if prefix else "—",
                      *[fmt(m.get(f"ref_{r}_{metric.key}")) for r in REFERENCES]])
     if not rows:
         return ""
-    return ("\n### Against the random-init null and the composition references\n\n"
+    return ("\n### Against the null (random-init twins or the untrained-CNN panel) and the composition references\n\n"
             + markdown_table(["metric", "better", "model", "95% CI", "null mean ± sd", "null p", *REFERENCES], rows)
-            + f"\nCalibration: {m.get('calibration', 'n/a')}. Null p = (1 + #null copies at least as good) / "
-              "(n + 1). References: mononucleotide composition and 6-mer Markov log-likelihood of E. coli.\n")
+            + f"\nCalibration: {m.get('calibration', 'n/a')}. Null p = (1 + #null copies (or panel networks) at least "
+              "as good) / (n + 1). References: mononucleotide composition and 6-mer Markov log-likelihood of E. coli.\n")
 
 
 def mit_report(table: pd.DataFrame, metrics: dict[str, Any], calibrated: Sequence[Any] = ()) -> str:
@@ -127,15 +135,15 @@ def mit_report(table: pd.DataFrame, metrics: dict[str, Any], calibrated: Sequenc
         ["CM", fmt(m.get("cm")), fmt_ci(m.get("cm_ci_low"), m.get("cm_ci_high")), "",
          "(mean E − mean D) / (mean C − mean D); 1 = full recovery"],
     ]
-    for f, what in (("up_placement", "UP moved"), ("comp_placement", "UP + TGT moved")):
+    for f, what in (("up_placement", "UP in another unit"), ("comp_placement", "UP + TGT in another unit")):
         if m.get(f"{f}_n"):
-            rows.append([f"{f} rank", fmt(m.get(f"{f}_rank_mean")),
-                         fmt_ci(m.get(f"{f}_rank_mean_ci_low"), m.get(f"{f}_rank_mean_ci_high")),
-                         fmt_p(m.get(f"{f}_p_placement")),
-                         f"mean rank of E among {m.get(f'{f}_k', 0) + 1} placements ({what}, same bases), chance "
-                         f"{fmt(m.get(f'{f}_rank_chance'))}; best in {fmt(m.get(f'{f}_win_all'))} "
-                         f"{fmt_ci(m.get(f'{f}_win_all_ci_low'), m.get(f'{f}_win_all_ci_high'))} of {m.get(f'{f}_n')} "
-                         "backgrounds; p: position-level exchangeability"])
+            rows.append([f"{f} effect", fmt(m.get(f"{f}_effect")),
+                         fmt_ci(m.get(f"{f}_effect_ci_low"), m.get(f"{f}_effect_ci_high")),
+                         fmt_p(m.get(f"{f}_p_signflip")),
+                         f"1 - 2 x mean normalised rank of the correct cell among the {m.get(f'{f}_m', 0)} cells of its "
+                         f"core frame ({what}, same bases; 0 = chance); correct best in every frame in "
+                         f"{fmt(m.get(f'{f}_win_all'))} {fmt_ci(m.get(f'{f}_win_all_ci_low'), m.get(f'{f}_win_all_ci_high'))}"
+                         f" of {m.get(f'{f}_n')} backgrounds; p: exact sign-flip over backgrounds"])
     for prefix, worse in (("css", "D"), ("scr", "H")):
         if f"{prefix}_auc" in m:  # classes drawn independently: the unpaired view beside the index pairing
             rows.append([f"{prefix.upper()} unpaired", fmt(m.get(f"{prefix}_auc")),

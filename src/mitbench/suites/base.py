@@ -51,6 +51,12 @@ class Suite(abc.ABC):
         precomputed model can score them, and references and null copies are skipped."""
         return False
 
+    def panel_records(self, records: list[SequenceRecord]) -> list[SequenceRecord]:
+        """The records the untrained-CNN panel scores for a model without an architecture null (what
+        the spec's ``panel`` metrics are computed from); default: all of them when the spec has
+        panel metrics, else none."""
+        return list(records) if self.spec.panel and not self.score_only else []
+
     @abc.abstractmethod
     def build(self) -> list[SequenceRecord]:
         """Generate or read the records (called once; results are validated and cached)."""

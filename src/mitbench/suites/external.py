@@ -20,7 +20,7 @@ from mitbench.metrics.verdict import mit_verdict
 from mitbench.report.common import class_distribution_figure, class_table
 from mitbench.report.mit import mit_figures, mit_report
 from mitbench.suites.base import Suite
-from mitbench.suites.mit import MIT_SPEC
+from mitbench.suites.mit import MIT_SPEC, PLACEMENT_LABELS
 from mitbench.suites.spec import MetricSpec
 
 
@@ -70,6 +70,10 @@ class ExternalSuite(Suite):
             return summarize_mit(table, n_boot=self.n_boot, seed=self.boot_seed, stats=self.stats, unpaired=True,
                                  n_repair=self.n_repair)
         return class_stats(table)
+
+    def panel_records(self, records: list[SequenceRecord]) -> list[SequenceRecord]:
+        """The placement-control canvases (the panel calibrates the placement effects only)."""
+        return [r for r in records if r.label in PLACEMENT_LABELS]
 
     def summarize_null(self, table: pd.DataFrame) -> dict[str, Any]:
         if not self.is_mit(table):

@@ -2,6 +2,8 @@
 :mod:`mitbench.metrics.mit`, report :mod:`mitbench.report.mit`)."""
 from __future__ import annotations
 
+import json
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,7 @@ import pandas as pd
 
 from mitbench.data.mit import DESIGNS, NATURAL_SOURCES, build_mit
 from mitbench.data.records import SequenceRecord
+from mitbench.metrics.placement import FAMILIES, REFERENCE
 from mitbench.metrics.mit import summarize_mit
 from mitbench.metrics.verdict import mit_verdict
 from mitbench.report.mit import mit_figures, mit_report
@@ -16,16 +19,16 @@ from mitbench.suites.base import Suite
 from mitbench.suites.spec import Contrast, Metric, MetricSpec
 
 def _placement(family: str, what: str) -> tuple[Metric, Metric]:
-    return (Metric(f"{family}_rank_mean", f"{family} rank", higher_is_better=False, pvalue=f"{family}_p_placement",
-                   ci=(f"{family}_rank_mean_ci_low", f"{family}_rank_mean_ci_high"),
-                   description=f"mean rank (1 = best) of E among {what} placements, same bases; chance "
-                               f"{family}_rank_chance"),
+    return (Metric(f"{family}_effect", f"{family} effect", chance=0.0, pvalue=f"{family}_p_signflip",
+                   ci=(f"{family}_effect_ci_low", f"{family}_effect_ci_high"),
+                   description=f"1 - 2 x mean normalised rank of the correct cell among {what} cells of its "
+                               "core frame (1 = always best, 0 = chance); p: exact sign-flip over backgrounds"),
             Metric(f"{family}_win_all", f"{family} best", ci=(f"{family}_win_all_ci_low", f"{family}_win_all_ci_high"),
-                   description=f"fraction of backgrounds where E beats every {what} placement"))
+                   description=f"fraction of backgrounds where the correct cell beats every {what} cell in every frame"))
 
 
-UP_RANK, UP_WIN = _placement("up_placement", "UP-moved")
-COMP_RANK, COMP_WIN = _placement("comp_placement", "UP+TGT-moved")
+UP_EFFECT, UP_WIN = _placement("up_placement", "UP-elsewhere")
+COMP_EFFECT, COMP_WIN = _placement("comp_placement", "UP+TGT-elsewhere")
 
 MIT_SPEC = MetricSpec(
     headline=(
@@ -41,16 +44,32 @@ MIT_SPEC = MetricSpec(
                description="MES synthetic / MES natural"),
         Metric("cm", "CM", ci=("cm_ci_low", "cm_ci_high"),
                description="(mean E - mean D) / (mean C - mean D): share of the broken-intact gap recovered"),
-        UP_RANK, UP_WIN, COMP_RANK, COMP_WIN,
+        UP_EFFECT, UP_WIN, COMP_EFFECT, COMP_WIN,
     ),
     contrasts=(Contrast("css", better="E", worse="D"), Contrast("scr", better="E", worse="H"),
-               Contrast("up_placement", better="E", worse="up_placement"),
-               Contrast("comp_placement", better="E", worse="comp_placement")),
-    tested=("css", "scr", "up_placement_rank_mean", "comp_placement_rank_mean"),
+               Contrast("up_placement", better="placement_ref", worse="up_placement"),
+               Contrast("comp_placement", better="placement_ref", worse="comp_placement")),
+    tested=("css", "scr", "up_placement_effect", "comp_placement_effect"),
     objective="css",
     calibrated=(Metric("css", "CSS"), Metric("scr", "SCR"), Metric("mes_synthetic", "MES synthetic"),
-                Metric("cm", "CM"), UP_RANK, UP_WIN, COMP_RANK, COMP_WIN),
+                Metric("cm", "CM"), UP_EFFECT, UP_WIN, COMP_EFFECT, COMP_WIN),
+    panel=(UP_EFFECT, COMP_EFFECT),
 )
+MEASURED_FALSE_POSITIVES = "verdict_false_positives.json"
+
+
+def measured_false_positives(version: str) -> dict[str, Any] | None:
+    """The packaged false-positive measurement of MIT ``version`` (written by
+    ``benchmarks/verdict_false_positives.py --write``): ``worst_rate``, ``worst_upper``, ``source``;
+    None when the measurement is of another suite version (a verdict must not quote it)."""
+    path = resources.files("mitbench") / "resources" / MEASURED_FALSE_POSITIVES
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text())
+    return data if str(data.get("suite_version")) == str(version) else None
+
+
+PLACEMENT_LABELS = (REFERENCE, *FAMILIES)
 
 
 class MITSuite(Suite):
@@ -87,7 +106,7 @@ class MITSuite(Suite):
 
     name = "mit"
 
-    def __init__(self, version: str = "2.2", name: str = "mit", seed: int = 42, natural_source: str = "curated",
+    def __init__(self, version: str = "3.0", name: str = "mit", seed: int = 42, natural_source: str = "curated",
                  regulondb_path: str | None = None, background_at: float | None = None, n_boot: int = 1000,
                  boot_seed: int = 0, controls: bool | None = None, design: str = "matched", stats=None) -> None:
         super().__init__(version, name)
@@ -115,13 +134,17 @@ class MITSuite(Suite):
         return {"design": self.design, **summarize_mit(table, n_boot=self.n_boot, seed=self.boot_seed,
                                                         stats=self.stats, unpaired=self.design == "paper")}
 
+    def panel_records(self, records: list[SequenceRecord]) -> list[SequenceRecord]:
+        """The placement-control canvases (the panel calibrates the placement effects only)."""
+        return [r for r in records if r.label in PLACEMENT_LABELS]
+
     def summarize_null(self, table: pd.DataFrame) -> dict[str, Any]:
         return summarize_mit(table, n_boot=0, seed=self.boot_seed, stats=self.stats, n_repair=0)
 
     def verdict(self, metrics: dict[str, Any], alpha: float, has_null: bool) -> dict[str, Any]:
         pairing = ("matched backgrounds" if self.design == "matched" else
                    "index within class (the paper's design: independent backgrounds)")
-        return mit_verdict(metrics, alpha, has_null, pairing=pairing)
+        return mit_verdict(metrics, alpha, has_null, pairing=pairing, measured=measured_false_positives(self.version))
 
     def figures(self, table: pd.DataFrame, metrics: dict[str, Any], outdir: Path) -> list[Path]:
         return mit_figures(table, metrics, outdir, MIT_SPEC.calibrated_metrics())

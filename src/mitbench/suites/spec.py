@@ -98,6 +98,9 @@ class MetricSpec:
     calibrated : tuple of Metric, optional
         Metrics compared with the random-initialised architecture null (each with its direction);
         default: the headline metrics.
+    panel : tuple of Metric
+        Metrics compared with the panel of untrained CNNs for models with no architecture null
+        (:meth:`mitbench.calibration.RandomInitNull.panel`); empty: no panel.
     tie_rule : str
         The tie rule, stated in every report.
     """
@@ -107,6 +110,7 @@ class MetricSpec:
     tested: tuple[str, ...] = ()
     objective: str | None = None
     calibrated: tuple[Metric, ...] | None = None
+    panel: tuple[Metric, ...] = ()
     tie_rule: str = TIE_RULE
     notes: tuple[str, ...] = field(default_factory=tuple)
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from mitbench.data.controls import scramble_windows
+from mitbench.data.grammar import scramble_windows
 from mitbench.data.grammar import (BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10, STANDARD, UP_CONSENSUS, Layout,
                                    background, place, resolve_iupac)
 from mitbench.data.probes.common import check_levels, layout_elements, probe_record, probe_seed
