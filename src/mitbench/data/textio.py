@@ -46,6 +46,26 @@ def base_suffix(path: str | Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
+def parse_size(text: str, name: str) -> int:
+    """Bytes from ``"1000000"``, ``"512M"``, ``"8G"`` or ``"8GiB"`` (binary units); ``name`` names the
+    setting in the error.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not a positive size.
+    """
+    raw = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = raw[-1] if raw and raw[-1] in _UNITS else ""
+    try:
+        value = int(float(raw[:len(raw) - len(unit)]) * _UNITS[unit])
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{name}={text!r} is not a size in bytes (e.g. 8G)")
+    return value
+
+
 def max_input_bytes() -> int:
     """The most bytes a reader takes from one input after decompression (``$MITBENCH_MAX_INPUT_BYTES``).
 
@@ -54,17 +74,8 @@ def max_input_bytes() -> int:
     ValueError
         If the variable is set to something that is not a positive size (``1000000``, ``512M``, ``8G``).
     """
-    raw = os.environ.get(MAX_INPUT_ENV, "").strip().upper().removesuffix("B").removesuffix("I")
-    if not raw:
-        return DEFAULT_MAX_INPUT_BYTES
-    unit = raw[-1] if raw[-1] in _UNITS else ""
-    try:
-        value = int(float(raw[:len(raw) - len(unit)]) * _UNITS[unit])
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(f"{MAX_INPUT_ENV}={os.environ[MAX_INPUT_ENV]!r} is not a size in bytes (e.g. 8G)")
-    return value
+    raw = os.environ.get(MAX_INPUT_ENV, "").strip()
+    return parse_size(raw, MAX_INPUT_ENV) if raw else DEFAULT_MAX_INPUT_BYTES
 
 
 class _Bounded(io.RawIOBase):
