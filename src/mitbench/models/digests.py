@@ -95,3 +95,22 @@ def file_sha256(path: str | Path, memo_dir: str | Path | None = None) -> str:
         except OSError:
             pass  # a read-only cache folder costs time, not correctness
     return digest
+
+
+def module_sha256(module) -> str:
+    """Hex SHA-256 over a ``torch.nn.Module``'s state dict (names, dtypes, shapes, bytes), in order.
+
+    The fingerprint of weights a library resolved itself (no file mitbench can name): it hashes
+    what was loaded, so it cannot go stale; its cost is one pass over the weights per load.
+    """
+    import torch
+
+    h = hashlib.sha256()
+    for name, value in module.state_dict().items():
+        if not isinstance(value, torch.Tensor):
+            h.update(f"{name}={value!r}\n".encode())
+            continue
+        t = value.detach()
+        h.update(f"{name}:{t.dtype}:{tuple(t.shape)}\n".encode())
+        h.update(t.reshape(-1).contiguous().cpu().view(torch.uint8).numpy())
+    return h.hexdigest()
