@@ -1,9 +1,9 @@
 """gLM scoring throughput: ours vs the paper's code path vs a bare batched forward (the limit).
 
-One run scores the first 100 MIT sequences (all 650 with ``--full``; with ``--quick``,
-the CI mode, two 40-bp pieces, hidden 32, 2 layers, one repeat: same code paths, numbers not meaningful) with two ~1M-parameter
+One run scores the first 100 MIT sequences (all 650 with ``--full``) with two ~1M-parameter
 models built here (BERT masked LM and GPT-2 causal LM, hidden 128, 4 layers, single-nucleotide
-tokenizer), three ways each:
+tokenizer), three ways each (``--quick``, the CI mode: two 40-bp pieces, hidden 32, 2 layers, one
+repeat; the same code paths, numbers not meaningful):
 
 * ``ours``  : :class:`MaskedLMScorer` / :class:`CausalLMScorer` ``score_batch`` in batches of 128
   (tokenization included, memo cleared before every timed repeat);
