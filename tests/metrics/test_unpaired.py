@@ -62,13 +62,13 @@ import numpy as np
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a (1000, n1, n2) tensor cannot be allocated
 from mitbench.metrics.unpaired import unpaired_block
 rng = np.random.default_rng(0)
-m = unpaired_block("css", rng.normal(0.1, 1, 5000), rng.normal(0, 1, 5000), n_boot=1000, n_repair=1000)
+m = unpaired_block("css", rng.normal(0.1, 1, 3000), rng.normal(0, 1, 3000), n_boot=1000, n_repair=1000)
 print(m["css_auc_ci_low"] < m["css_auc"] < m["css_auc_ci_high"])
 """
 
 
 def test_memory_is_linear_in_the_number_of_records():
-    """1000 resamples of 5000 x 5000 scores (25 GB as one boolean tensor) within 2 GiB of address space."""
+    """1000 resamples of 3000 x 3000 scores (9 GB as one boolean tensor) within 2 GiB of address space."""
     import os
     import subprocess
     import sys
