@@ -8,6 +8,7 @@ For each run: ``flagged``, ``cnn_auroc`` (CI), direct repeats per 20 kb (natural
 and AUROC by distance from the seed. Results land in ``--out/<generator>/``.
 
     python benchmarks/audit_acceptance.py [--out /tmp/audit_acceptance] [--runs natural markov copy_drift copy_drift_w160]
+    python benchmarks/audit_acceptance.py --quick   # CI: the natural run on the shipped excerpt, tiny sizes
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 from _paths import SHARED  # $MITBENCH_SHARED or ../shared/data
+from audit_speed import QUICK
 
 RUNS = {"natural": ["generator=natural"], "natural_seed1": ["generator=natural", "seed=1"],
         "markov": ["generator=markov", "generator.order=5"], "copy_drift": ["generator=copy_drift"],
@@ -30,13 +32,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", nargs="*", default=["natural", "markov", "copy_drift", "copy_drift_w160"], choices=sorted(RUNS))
     parser.add_argument("--genome", default=str(SHARED / "genomes/ecoli_536_NC_008253.fna.gz"),
                         help="E. coli 536 FASTA (default: ../shared/data, or $MITBENCH_SHARED)")
+    parser.add_argument("--quick", action="store_true", help="CI: the natural run only, at seconds-scale sizes")
     parser.add_argument("extra", nargs="*", help="further Hydra overrides for every run")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.extra = ["natural"], [*QUICK, *args.extra]
+    reference = [] if args.quick else [f"reference={args.genome}"]
     from mitbench.api import compose
     from mitbench.audit import run
 
     for name in args.runs:
-        cfg = compose("audit", [f"reference={args.genome}", "audit.n_windows=80", "audit.seed_len=1000",
+        cfg = compose("audit", [*reference, "audit.n_windows=80", "audit.seed_len=1000",
                        "audit.gen_len=20000", "audit.bin_bp=2000", "logger=csv",
                        f"paths.output_dir={Path(args.out) / name}", *RUNS[name], *args.extra])
         t0 = time.perf_counter()

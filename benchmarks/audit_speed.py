@@ -7,7 +7,7 @@ metrics but the CNN (background k-mer counts, every feature family on 160 contin
 and in 2-kb bins, paired tests, bootstrap CIs), and for the CNN (Trainer.fit + held-out scoring),
 each as a fraction of its budget (2 min and 10 min), plus the process's peak resident memory.
 
-    python benchmarks/audit_speed.py [--windows 80] [--gen-len 20000] [--out /tmp/audit_speed]
+    python benchmarks/audit_speed.py [--windows 80] [--gen-len 20000] [--out /tmp/audit_speed] [--quick]
 """
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ from pathlib import Path
 
 from _paths import SHARED  # $MITBENCH_SHARED or ../shared/data
 
+# --quick (CI): the shipped 1-Mb excerpt, 4 windows of 1 kb + 2 kb, 1 CNN epoch, 99 permutations, 50 resamples
+QUICK = ["audit.n_windows=4", "audit.gen_len=2000", "audit.bin_bp=1000", "audit.n_perm=99", "audit.n_boot=50",
+         "trainer.max_epochs=1"]
+
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -29,16 +33,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default="/tmp/audit_speed")
     parser.add_argument("--genome", default=str(SHARED / "genomes/ecoli_536_NC_008253.fna.gz"),
                         help="E. coli 536 FASTA (default: ../shared/data, or $MITBENCH_SHARED)")
+    parser.add_argument("--quick", action="store_true", help="CI: seconds-scale sizes (see QUICK)")
     parser.add_argument("extra", nargs="*", help="further Hydra overrides")
     args = parser.parse_args(argv)
-    if not Path(args.genome).exists():
+    if not args.quick and not Path(args.genome).exists():
         sys.exit(f"needs {args.genome} (../shared/data)")
+    reference = [] if args.quick else [f"reference={args.genome}"]
     from mitbench.api import compose
     from mitbench.audit import run
 
-    cfg = compose("audit", [f"reference={args.genome}", f"generator={args.generator}", f"audit.n_windows={args.windows}",
+    cfg = compose("audit", [*reference, f"generator={args.generator}", f"audit.n_windows={args.windows}",
                    "audit.seed_len=1000", f"audit.gen_len={args.gen_len}", "audit.bin_bp=2000", "logger=csv",
-                   f"paths.output_dir={args.out}", *args.extra])
+                   f"paths.output_dir={args.out}", *(QUICK if args.quick else []), *args.extra])
     t0 = time.perf_counter()
     m = run(cfg)
     wall = time.perf_counter() - t0

@@ -1,17 +1,20 @@
 """Fault injection: kill -9 at every file move, concurrent runs, failed reruns, cache byte flips,
-a malicious checkpoint, path-like names, truncated/garbled inputs, an over-long record.
+a malicious checkpoint, path-like names, truncated/garbled inputs, an over-long record, checkpoint
+files that name code, weights changed under a cache key, metrics too large for memory.
 
-    MITBENCH_SHARED=/path/to/shared/data python benchmarks/faults.py [--quick] [--only run|train|inputs]
+    MITBENCH_SHARED=/path/to/shared/data python benchmarks/faults.py [--quick | --ci] [--only run|train|inputs|models]
 
 Every fault runs the real entry points (``evaluate.py`` / ``train_baselines.py`` as subprocesses)
 or the real readers, and prints one table row: fault, outcome, data lost (earlier results
 changed or gone without a complete new set, or rows silently dropped, or a wrong score served),
-results mixed (files of two runs visible together). Kills are injected, not timed: a hook
+results mixed (files of two runs visible together, or scores of other weights served or published),
+code executed (code a checkpoint names ran without ``trust_remote_code``). Kills are injected, not timed: a hook
 (:data:`HOOK`, run before the entry point) counts the file-system mutations under the run
 folder (mkdir, rename, replace, symlink, unlink, rmdir, each file an rmtree removes) and sends
 itself SIGKILL at the k-th; a counting run first measures how many there are, then every k is
 tried. After each kill the next run into the same folder must succeed (recovery).
-``--quick`` tries every 4th k (and the last) instead of every one. The training-data and RegulonDB
+``--quick`` tries every 4th k (and the last) instead of every one (minutes); ``--ci`` tries one k
+per sweep (the middle mutation), the mode ``benchmarks/run_quick.py`` runs. The training-data and RegulonDB
 readers are tried on the real files under ``$MITBENCH_SHARED`` (default ``../shared/data``; rows
 say "skipped" when absent).
 """
@@ -86,13 +89,13 @@ ENV = {**os.environ, "WANDB_MODE": "offline", "WANDB_SILENT": "true", "HF_HUB_OF
        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
 EVAL = ["calibration=none", "references=none", "suite.n_boot=20", "suite.controls=false"]
 TRAIN = ["data.n=300", "trainer.max_epochs=3", "datamodule.batch_size=64"]
-ROWS: list[tuple[str, str, str, str]] = []
+ROWS: list[tuple[str, str, str, str, str]] = []
 
 
-def row(fault: str, outcome: str, lost: bool | str, mixed: bool | str) -> None:
+def row(fault: str, outcome: str, lost: bool | str, mixed: bool | str, code: bool | str = False) -> None:
     fmt = lambda v: ("YES" if v else "none") if isinstance(v, bool) else v
-    ROWS.append((fault, outcome, fmt(lost), fmt(mixed)))
-    print(f"  {fault}: {outcome} | lost={fmt(lost)} mixed={fmt(mixed)}", flush=True)
+    ROWS.append((fault, outcome, fmt(lost), fmt(mixed), fmt(code)))
+    print(f"  {fault}: {outcome} | lost={fmt(lost)} mixed={fmt(mixed)} code={fmt(code)}", flush=True)
 
 
 def cli(script: str, args: list[str], run_dir: Path, kill_at: int = 0, pause_at: int = 0, log: Path | None = None,
@@ -179,6 +182,7 @@ def kill_sweep(label: str, script: str, base_args: list[str], new_args: list[str
     ops = log.read_text().splitlines()
     n = len(ops)
     ks = list(range(1, n + 2)) if not quick else sorted({*range(1, n + 1, 4), n, n + 1})  # n + 1: after the last
+    ks = [(n + 1) // 2] if quick == "ci" else ks
     counts: dict[str, int] = {}
     lost_any = mixed_any = recovered = journal_ok = 0
     for k in ks:
@@ -267,11 +271,14 @@ def train_faults(tmp: Path, quick: bool) -> None:
            else "CHANGED"), after != old, False)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every 4th kill point instead of every one")
-    parser.add_argument("--only", choices=("run", "train", "inputs"))
-    args = parser.parse_args()
+    parser.add_argument("--ci", action="store_true", help="one kill point per sweep (CI)")
+    parser.add_argument("--only", choices=("run", "train", "inputs", "models"))
+    args = parser.parse_args(argv)
+    args.quick = "ci" if args.ci else args.quick
+    ROWS.clear()
     t0 = time.time()
     with tempfile.TemporaryDirectory(prefix="mitbench-faults-") as tmp:
         if args.only in (None, "run"):
@@ -281,13 +288,18 @@ def main() -> None:
         if args.only in (None, "inputs"):
             import faults_inputs
             faults_inputs.run_all(Path(tmp), row, cli, visible)
+        if args.only in (None, "models"):
+            import faults_models
+            faults_models.run_all(Path(tmp), row)
     print(f"\n# mitbench fault injection ({time.time() - t0:.0f} s)\n")
-    print("| fault | outcome | data lost | results mixed |\n|---|---|---|---|")
+    print("| fault | outcome | data lost | results mixed | code executed |\n|---|---|---|---|---|")
     for r in ROWS:
         print("| " + " | ".join(r) + " |")
-    bad = [r for r in ROWS if "YES" in (r[2], r[3])]
-    limits = [r for r in ROWS if r not in bad and (r[2], r[3]) != ("none", "none")]
-    print(f"\n{len(ROWS)} faults, {len(bad)} with data lost or results mixed, "
+    bad = [r for r in ROWS if "YES" in r[2:]]
+    limits = [r for r in ROWS if r not in bad and r[2:] != ("none", "none", "none")]
+    count = lambda i: sum(r[i] == "YES" for r in ROWS)  # noqa: E731
+    print(f"\n{len(ROWS)} faults, {len(bad)} with data lost, results mixed or code executed "
+          f"(lost {count(2)}, mixed {count(3)}, code {count(4)}), "
           f"{len(limits)} at a stated limit (a valid-looking cut file; see README)")
     sys.exit(1 if bad else 0)
 

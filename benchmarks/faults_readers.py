@@ -184,7 +184,63 @@ def regulondb_faults(tmp: Path, row, shared: Path) -> None:
             _check(row, "RegulonDB PromoterSet", fault, path, lambda: read_promoter_set(path), intact)
 
 
+def ambiguity_faults(tmp: Path, row) -> None:
+    """Inputs that parse but say two things (a key twice: readers kept the last), manifests with a
+    byte-order mark or compression, and a decompression bomb (read under a 16 MiB limit)."""
+    from mitbench.data.external import read_external
+    from mitbench.data.generated import read_manifest
+
+    folder = tmp / "ambiguous"
+    folder.mkdir(exist_ok=True)
+    items = ",".join('{"id": "s%d", "sequence": "ACGT", "class_label": "%s"}' % (i, "DE"[i % 2]) for i in range(4))
+    cases = [("score JSON with record 's1' twice", "s.json", b'{"s0": 1.0, "s1": 2.0, "s1": -9.0}',
+              lambda p: _precomputed_ids(p), 2),
+             ("class JSON item with class_label twice", "c.json",
+              ("[" + items[:-1] + ', "class_label": "D"}]').encode(), read_external, 4),
+             ("FASTA header with class= twice", "x.fa", b">s0 class=D\nACGT\n>s1 class=D class=E\nACGT\n",
+              read_external, 2)]
+    for fault, name, data, reader, n in cases:
+        path = folder / name
+        path.write_bytes(data)
+        kind, value = _attempt(lambda: reader(path))
+        if kind == "parsed":
+            row(fault, f"parsed {len(value)} of {n}: one of the two values silently dropped", True, False)
+        else:
+            msg = str(value)
+            row(fault, f"{kind}: {msg.replace(str(folder) + os.sep, '')[:90]}", kind == "BUG" or str(path) not in msg,
+                False)
+    manifest = "id\tsource_window\tseed_len\ng1\tc:0-12\t4\n"
+    for fault, name, data in (("manifest with a byte-order mark", "m.tsv", manifest.encode("utf-8-sig")),
+                              ("gzip-compressed manifest", "m.tsv.gz", gzip.compress(manifest.encode()))):
+        path = folder / name
+        path.write_bytes(data)
+        kind, value = _attempt(lambda: read_manifest(path))
+        good = kind == "parsed" and value == [{"id": "g1", "source_window": "c:0-12", "seed_len": "4"}]
+        row(fault, "parsed like the plain file" if good else f"{kind}: {str(value)[:80]}", not good, False)
+    path = folder / "bomb.fa.gz"
+    with gzip.open(path, "wb", compresslevel=9) as fh:  # 256 MiB of one record from ~250 kB
+        fh.write(b">s0 class=D\n")
+        for _ in range(256):
+            fh.write(b"A" * (1 << 20))
+    old = os.environ.get("MITBENCH_MAX_INPUT_BYTES")
+    os.environ["MITBENCH_MAX_INPUT_BYTES"] = "16M"
+    try:
+        kind, value = _attempt(lambda: read_external(path))
+    finally:
+        os.environ.pop("MITBENCH_MAX_INPUT_BYTES") if old is None else os.environ.update(MITBENCH_MAX_INPUT_BYTES=old)
+    row(f"gzip bomb: {path.stat().st_size // 1024} kB FASTA expanding to 256 MiB (MITBENCH_MAX_INPUT_BYTES=16M)",
+        f"{kind}: {str(value)[len(str(path)) + 2:][:70]}" if kind != "parsed" else "read whole: no limit",
+        kind == "parsed", False)
+
+
+def _precomputed_ids(path: Path):
+    from mitbench.models.precomputed import load_score_file
+
+    return load_score_file(path)[1]
+
+
 def reader_faults(tmp: Path, row, shared: Path) -> None:
     training_faults(tmp, row, shared)
     sequence_faults(tmp, row, shared)
     regulondb_faults(tmp, row, shared)
+    ambiguity_faults(tmp, row)

@@ -1,7 +1,10 @@
 """Nullsettes speed: kosuri end to end with ``kmer`` and with a ~1M-parameter causal LM, and exact PLL
 throughput of a ~1M-parameter masked LM on ~900-bp cassettes.
 
-    python benchmarks/nullsettes_speed.py --root ../shared/data [--llm-cassettes 1500] [--pll-seqs 4]
+    python benchmarks/nullsettes_speed.py [--root ../shared/data] [--llm-cassettes 1500] [--pll-seqs 4] [--quick]
+
+``--quick`` (CI): 3 cassettes for ``kmer`` and the causal LM (no null copies), models of hidden 32 and 2
+layers, the first 120 bp of 1 PLL sequence scored in process: the same calls, numbers not meaningful.
 
 * ``kmer``: ``evaluate.run`` on all kosuri cassettes (1,500 x 20 sequences): build, scoring,
   metrics (``suite.n_perm`` sign-flips per type), report, figures.
@@ -20,6 +23,8 @@ is the wall time two free cores would need), sequences/s, parameter counts, peak
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import resource
 import subprocess
@@ -27,6 +32,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _paths import SHARED  # $MITBENCH_SHARED or ../shared/data
 
 N_KOSURI = 1500 * 20
 
@@ -58,12 +65,12 @@ def evaluate(overrides: list[str], out: Path) -> tuple[dict, float, float]:
     return metrics, time.perf_counter() - t0, cpu_seconds() - c0
 
 
-def pll_child(model_dir: str, root: str, n: int, max_tokens: int) -> None:
+def pll_child(model_dir: str, root: str, n: int, max_tokens: int, max_bp: int | None = None) -> None:
     from mitbench.data.nullsettes import build_nullsettes
     from mitbench.models.masked import MaskedLMScorer
 
     records, _ = build_nullsettes(root, "kosuri", n_cassettes=n, seed=0)
-    seqs = [r.sequence for r in records if r.label == "nonmutant"]
+    seqs = [r.sequence[:max_bp] for r in records if r.label == "nonmutant"]
     scorer = MaskedLMScorer("bert", model_dir, cache_dir=None, max_tokens=max_tokens)
     import torch
 
@@ -79,7 +86,10 @@ def pll_child(model_dir: str, root: str, n: int, max_tokens: int) -> None:
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--root", required=True, help="folder holding nullsettes/ and kosuri2013/")
+    ap.add_argument("--root", default=str(SHARED), help="folder holding nullsettes/ and kosuri2013/ "
+                    "(default: $MITBENCH_SHARED or ../shared/data)")
+    ap.add_argument("--quick", action="store_true", help="CI: 3 cassettes per part, no null copies, 1 PLL sequence "
+                    "scored in this process")
     ap.add_argument("--llm-cassettes", type=int, default=1500)
     ap.add_argument("--pll-seqs", type=int, default=4)
     ap.add_argument("--max-tokens", type=int, default=16384)
@@ -98,16 +108,20 @@ def main(argv: list[str] | None = None) -> dict:
         return {}
     from mitbench.models import tiny
 
+    if args.quick:
+        args.llm_cassettes, args.pll_seqs, args.llm_calibration = 3, 1, "none"
+    size = dict(hidden=32, layers=2) if args.quick else dict(hidden=128, layers=4)
     out: dict = {"note": "wall times on a shared 2-core machine; cpu_s / 2 = wall on two free cores"}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         suite = ["suite=nullsettes", f"suite.root={args.root}"]
         if "kmer" not in args.skip:
-            m, wall, cpu = evaluate([*suite, "model=kmer"], tmp / "kmer")
+            m, wall, cpu = evaluate([*suite, "model=kmer", *(["suite.n_cassettes=3"] if args.quick else [])],
+                                    tmp / "kmer")
             out.update(kmer_sequences=m["n_sequences"], kmer_wall_s=wall, kmer_cpu_s=cpu,
                        kmer_mean_accuracy=m["mean_accuracy"], kmer_success_rate=m["success_rate"])
         if "causal" not in args.skip:
-            path = args.llm_path or tiny.causal(tmp / args.llm_arch, arch=args.llm_arch, hidden=128, layers=4)
+            path = args.llm_path or tiny.causal(tmp / args.llm_arch, arch=args.llm_arch, **size)
             m, wall, cpu = evaluate([*suite, f"suite.n_cassettes={args.llm_cassettes}", "model=hf_causal",
                                      f"model.path={path}", "model.cache_dir=null", f"model.dtype={args.llm_dtype}",
                                      f"calibration={args.llm_calibration}"],
@@ -121,7 +135,14 @@ def main(argv: list[str] | None = None) -> dict:
             from transformers import AutoModelForCausalLM
             out["causal_params"] = sum(p.numel() for p in AutoModelForCausalLM.from_pretrained(path).parameters())
         if "pll" not in args.skip:
-            path = tiny.masked(tmp / "bert", hidden=128, layers=4, intermediate=512)
+            path = tiny.masked(tmp / "bert", intermediate=4 * size["hidden"], **size)
+            if args.quick:  # the same scoring call in this process (a child pays the imports again)
+                text = io.StringIO()
+                with contextlib.redirect_stdout(text):
+                    pll_child(str(path), args.root, args.pll_seqs, args.max_tokens, max_bp=120)
+                out.update(json.loads(text.getvalue().strip().splitlines()[-1]))
+                print(json.dumps(out, indent=1))
+                return out
             r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             child = subprocess.run([sys.executable, __file__, "--root", args.root, "--pll-child", str(path),
                                     args.root, str(args.pll_seqs), str(args.max_tokens)],

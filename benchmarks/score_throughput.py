@@ -2,7 +2,8 @@
 
 One run scores the first 100 MIT sequences (all 650 with ``--full``) with two ~1M-parameter
 models built here (BERT masked LM and GPT-2 causal LM, hidden 128, 4 layers, single-nucleotide
-tokenizer), three ways each:
+tokenizer), three ways each (``--quick``, the CI mode: two 40-bp pieces, hidden 32, 2 layers, one
+repeat; the same code paths, numbers not meaningful):
 
 * ``ours``  : :class:`MaskedLMScorer` / :class:`CausalLMScorer` ``score_batch`` in batches of 128
   (tokenization included, memo cleared before every timed repeat);
@@ -50,7 +51,7 @@ def load_pretrained(path: Path, kind: str):
 
 
 def mit_sequences(n: int | None) -> list[str]:
-    from mitbench.data.mit import MITSuite
+    from mitbench.suites.mit import MITSuite
 
     seqs = [r.sequence for r in MITSuite().records()]
     return seqs if n is None else seqs[:n]
@@ -169,8 +170,9 @@ def memory_child(path: str, n: int, max_tokens: int) -> None:
                       "pll_1000bp_finite": bool(np.isfinite(scores).all())}))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="CI: 2 short sequences, tiny models, one repeat (seconds)")
     ap.add_argument("--full", action="store_true", help="all 650 MIT sequences (default: first 100)")
     ap.add_argument("--repeats", type=int, default=3, help="timed repeats per way; best is reported")
     ap.add_argument("--ll-repeats", type=int, default=10, help="timed repeats for LL (~0.2 s each)")
@@ -178,13 +180,19 @@ def main() -> None:
     ap.add_argument("--long", type=int, default=2, help="1,000-bp sequences for the memory check (0: skip)")
     ap.add_argument("--max-tokens", type=int, default=16384)
     ap.add_argument("--memory-child", nargs=2, metavar=("PATH", "N"), help=argparse.SUPPRESS)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     if args.memory_child:
         return memory_child(args.memory_child[0], int(args.memory_child[1]), args.max_tokens)
+    if args.quick:
+        args.repeats = args.ll_repeats = args.ll_inner = 1
+        args.long = 0
     seqs = mit_sequences(None if args.full else 100)
+    size = dict(hidden=128, layers=4)
+    if args.quick:  # two 40-bp pieces, ~30k-parameter models: the same calls in seconds
+        seqs, size = [s[:40] for s in seqs[:2]], dict(hidden=32, layers=2)
     with tempfile.TemporaryDirectory() as tmp:
-        masked = tm.masked(Path(tmp) / "bert", "bert", "char", hidden=128, layers=4, intermediate=512)
-        causal = tm.causal(Path(tmp) / "gpt2", "gpt2", hidden=128, layers=4)
+        masked = tm.masked(Path(tmp) / "bert", "bert", "char", intermediate=4 * size["hidden"], **size)
+        causal = tm.causal(Path(tmp) / "gpt2", "gpt2", **size)
         result = {"n_sequences": len(seqs), "torch_threads": torch.get_num_threads(),
                   "cpu_count": os.cpu_count(), "repeats": args.repeats, "ll_repeats": args.ll_repeats,
                   "ll_inner": args.ll_inner,

@@ -11,6 +11,7 @@ references). Prints one line per network (verdict, CSS and its null p, placement
 sign-flip and null p, the global null p) and, last, one JSON object with the verdict counts.
 
     python benchmarks/untrained_verdicts.py --out /tmp/untrained [--only 0,3]
+    python benchmarks/untrained_verdicts.py --quick   # CI: network 0, 40 records, 2 null copies, in process
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -52,26 +54,49 @@ def build(spec, folder: Path) -> Path:
     return tiny.masked(folder, arch, tok, hidden=hidden, layers=layers, seed=seed, init=init)
 
 
-def main() -> None:
+def evaluate(args: list[str], run_dir: Path, quick: bool) -> dict | None:
+    """The metrics of ``evaluate.py <args>`` (a subprocess: the real entry point), or None if it failed.
+    ``quick`` runs ``mitbench.evaluate.run`` in this process instead (the same function the entry point calls)."""
+    if quick:
+        from mitbench.api import compose
+        from mitbench.evaluate import run
+
+        return run(compose("evaluate", [*args, f"paths.output_dir={run_dir}"]))
+    cmd = [sys.executable, str(ROOT / "evaluate.py"), *args, f"hydra.run.dir={run_dir}"]
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    if res.returncode != 0:
+        print(f"{run_dir.name}: FAILED\n{res.stderr[-2000:]}", flush=True)
+        return None
+    return json.loads((run_dir / "metrics.json").read_text())
+
+
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, required=True, help="folder for checkpoints and run dirs")
+    ap.add_argument("--out", type=Path, help="folder for checkpoints and run dirs (required unless --quick)")
     ap.add_argument("--only", default="", help="comma-separated network indices (default: all)")
-    args = ap.parse_args()
-    chosen = [int(i) for i in args.only.split(",")] if args.only else range(len(NETWORKS))
+    ap.add_argument("--quick", action="store_true", help="CI: network 0 on a 40-record smoke run, 2 null copies")
+    args = ap.parse_args(argv)
+    if args.out is None and not args.quick:
+        ap.error("--out is required")
+    with tempfile.TemporaryDirectory() as scratch:
+        _run(args, args.out or Path(scratch))
+
+
+def _run(args, out: Path) -> None:
+    chosen = [0] if args.quick else [int(i) for i in args.only.split(",")] if args.only else range(len(NETWORKS))
+    # --quick: alpha 0.4 lets 2 null copies pass the calibration's level check
+    quick = ["limit=40", "suite.n_boot=20", "calibration.n_null=2", "alpha=0.4"] if args.quick else []
     counts: dict[str, int] = {}
     for i in chosen:
         spec = NETWORKS[i]
         name = f"{i:02d}_{spec[1]}_{spec[2]}_h{spec[3]}_l{spec[4]}_s{spec[5]}_i{spec[6]}"
-        ckpt, run_dir = build(spec, args.out / "models" / name), args.out / "runs" / name
+        ckpt, run_dir = build(spec, out / "models" / name), out / "runs" / name
         t0 = time.perf_counter()
-        cmd = [sys.executable, str(ROOT / "evaluate.py"), f"model=hf_{spec[0]}", f"model.path={ckpt}", "logger=none",
-               f"hydra.run.dir={run_dir}", f"paths.cache_dir={args.out / 'cache'}", "trainer.enable_progress_bar=false"]
-        res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-        if res.returncode != 0:
-            print(f"{name}: FAILED\n{res.stderr[-2000:]}", flush=True)
+        m = evaluate([f"model=hf_{spec[0]}", f"model.path={ckpt}", "logger=none", f"paths.cache_dir={out / 'cache'}",
+                      "trainer.enable_progress_bar=false", *quick], run_dir, args.quick)
+        if m is None:
             counts["failed"] = counts.get("failed", 0) + 1
             continue
-        m = json.loads((run_dir / "metrics.json").read_text())
         counts[m["verdict"]] = counts.get(m["verdict"], 0) + 1
         print(f"{name}: {m['verdict']:<14} CSS {m['css']:.2f} (null p {m['css_null_p']:.2f}) "
               + " ".join(f"{f} effect {m[f'{f}_effect']:.2f} sign-flip p {m[f'{f}_p_signflip']:.2g} "

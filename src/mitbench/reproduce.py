@@ -32,6 +32,7 @@ from omegaconf import DictConfig
 from mitbench.data.design_stats import motif_checks, region_at, shared_background
 from mitbench.data.mit import build_mit
 from mitbench.data.records import records_to_frame
+from mitbench.data.textio import read_json
 from mitbench.metrics.paper import at_delta, paper_hierarchy
 from mitbench.metrics.stats import bh_adjust
 from mitbench.metrics.win_tests import ExactWinTest
@@ -171,7 +172,7 @@ class Reproduction:
         path = self.reference / "scores" / "biophysical_comparison.json"
         if not path.is_file():
             return {}
-        raw = json.loads(path.read_text())
+        raw = read_json(path)  # refuses a model named twice (plain json keeps the last)
         return {BIOPHYSICAL_NAMES.get(k, k): {"css": v.get("css"), "scr": v.get("scr")} for k, v in raw.items()}
 
 

@@ -47,5 +47,5 @@ def test_missing_window_and_column(tmp_path):
     with pytest.raises(ValueError, match=r"audit window 'c:20-32' has no generated record"):
         read_generated(fa, man, W, gen_len=8)
     fa, man = _files(tmp_path, GOOD_REC, [r[:2] for r in GOOD_ROWS], header="id\tsource_window")
-    with pytest.raises(ValueError, match=r"lacks column\(s\) \['seed_len'\]"):
+    with pytest.raises(ValueError, match=r"lacks the column\(s\) \['seed_len'\]"):
         read_generated(fa, man, W, gen_len=8)

@@ -114,3 +114,19 @@ def test_external_without_d_e_reports_class_stats(tmp_path):
                            f"model.path={f}", f"paths.output_dir={out}"]))
     assert (metrics["mean_X"], metrics["n_X"], metrics["mean_Y"]) == (2.0, 2, 5.0)
     assert "css" not in metrics and (out / "class_scores.png").exists()
+
+
+def test_a_set_whose_metrics_cannot_fit_is_refused_before_scoring(tmp_path, monkeypatch):
+    fa = tmp_path / "big.fa"
+    fa.write_text("".join(f">s{i} class={'DE'[i % 2]}\nACGTACGTAA\n" for i in range(2000)))
+    suite = ExternalSuite(str(fa), n_boot=1000, n_repair=10000)
+    need = suite.peak_bytes(suite.build())
+    assert 0 < need < 1 << 30  # bounded blocks + O(n): no (n_boot, n1, n2) tensor in the estimate
+    monkeypatch.setenv("MITBENCH_MAX_MEMORY", str(need - 1))
+    out = tmp_path / "out"
+    cfg = compose(["logger=none", "suite=external", f"suite.path={fa}", "model=random", f"paths.output_dir={out}"])
+    with pytest.raises(MemoryError, match=r"suite 'external' \(2000 records\) needs about .* GiB .*nothing was scored"):
+        run(cfg)
+    assert not (out / "scores.csv").exists()
+    monkeypatch.setenv("MITBENCH_MAX_MEMORY", str(need))
+    assert len(ExternalSuite(str(fa)).records()) == 2000

@@ -13,12 +13,12 @@ return it); the prompt must equal the window's seed, and at least ``gen_len`` bp
 """
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Sequence
 
 from mitbench.data.fasta import iter_fasta
+from mitbench.data.textio import InputError, base_suffix, read_table
 from mitbench.data.windows import AuditWindow
 
 REQUIRED = ("id", "source_window", "seed_len")
@@ -26,31 +26,34 @@ _NOT_ACGT = re.compile(r"[^ACGT]")
 
 
 def read_manifest(path: str | Path) -> list[dict[str, str]]:
-    """Rows of the manifest as dicts (values are strings).
+    """Rows of the manifest as dicts (values are strings), read like every other table
+    (:func:`mitbench.data.textio.read_table`: plain or compressed, a byte-order mark dropped).
+
+    The separator is ``,`` for a ``.csv`` file (also ``.csv.gz``), else a tab.
 
     Raises
     ------
-    ValueError
-        Naming the file (and line): a missing required column, an empty or duplicated id.
+    FileNotFoundError
+        If ``path`` is not a file.
+    InputError
+        Naming the file (and line): a missing required column, an empty or duplicated id,
+        undecodable or damaged content, a row with another number of fields than the header.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such manifest")
-    with open(path, newline="") as fh:
-        reader = csv.DictReader(fh, delimiter="," if path.suffix == ".csv" else "\t")
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path}: manifest lacks column(s) {missing} (has {reader.fieldnames})")
-        rows, seen = [], set()
-        for line, row in enumerate(reader, start=2):
-            rid = (row["id"] or "").strip()
-            if not rid:
-                raise ValueError(f"{path}: line {line} has an empty id")
-            if rid in seen:
-                raise ValueError(f"{path}: id {rid!r} (line {line}) occurs twice")
-            seen.add(rid)
-            rows.append({k: (v or "").strip() for k, v in row.items() if k is not None})
-    return rows
+    header, rows = read_table(path, "," if base_suffix(path) == ".csv" else "\t", REQUIRED)
+    out, seen = [], set()
+    for line, fields in rows:
+        row = dict(zip(header, fields))
+        rid = row["id"]
+        if not rid:
+            raise InputError(f"{path}: line {line} has an empty id")
+        if rid in seen:
+            raise InputError(f"{path}: id {rid!r} (line {line}) occurs twice")
+        seen.add(rid)
+        out.append(row)
+    return out
 
 
 def read_generated(fasta: str | Path, manifest: str | Path, windows: Sequence[AuditWindow],

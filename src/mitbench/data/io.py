@@ -15,7 +15,13 @@ from mitbench.data.textio import InputError
 
 
 def parse_header(header: str, where: str) -> tuple[str, str, dict[str, str]]:
-    """Split ``id class=<label> k=v ...`` into (id, label, meta); ``where`` names file and record."""
+    """Split ``id class=<label> k=v ...`` into (id, label, meta); ``where`` names file and record.
+
+    Raises
+    ------
+    InputError
+        An empty header, a field that is not ``key=value``, a key given twice, or no ``class``.
+    """
     fields = header.split()
     if not fields:
         raise InputError(f"{where}: empty header (a record needs an id)")
@@ -24,6 +30,9 @@ def parse_header(header: str, where: str) -> tuple[str, str, dict[str, str]]:
         key, sep, value = tok.partition("=")
         if not sep or not key:
             raise InputError(f"{where}: record {rid!r}: header field {tok!r} is not key=value")
+        if key in meta:  # which value was meant is unknowable; keeping either would be a guess
+            raise InputError(f"{where}: record {rid!r}: header key {key!r} occurs twice "
+                             f"({key}={meta[key]} and {key}={value})")
         meta[key] = value
     label = meta.pop("class", "")
     if not label:

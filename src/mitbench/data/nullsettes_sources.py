@@ -7,13 +7,13 @@ parts around them; with ``trim_flanks`` the repeat (the longest overlap of at le
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
 import pandas as pd
 
 from mitbench.data.cassettes import KINGDOMS
+from mitbench.data.textio import InputError, read_json
 
 DATASETS = {"kosuri": "prokaryotic", "lagator": "prokaryotic", "deboer_pTpA": "eukaryotic",
             "deboer_Abf1TATA": "eukaryotic", "zahm": "eukaryotic"}
@@ -35,7 +35,10 @@ def read_parts(root: str | Path) -> dict[str, list[tuple[str, str]]]:
     path = Path(root) / "nullsettes" / "cassette_parts.json"
     if not path.is_file():
         raise FileNotFoundError(f"{path} not found (suite.root must hold nullsettes/ and kosuri2013/)")
-    return {name: list(parts.items()) for name, parts in json.loads(path.read_text()).items()}
+    raw = read_json(path)  # refuses a design or part named twice (plain json keeps the last)
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise InputError(f"{path}: expected an object of designs, each an object of parts")
+    return {name: list(parts.items()) for name, parts in raw.items()}
 
 
 def read_translocations(root: str | Path) -> dict[str, list[tuple[str, tuple[str, ...]]]]:

@@ -5,21 +5,31 @@ Every malformed input raises :class:`InputError` (a ``ValueError``) whose messag
 file's path and, where there is one, the line or record: never a bare ``UnicodeDecodeError``,
 ``JSONDecodeError``, ``csv.Error``, ``KeyError`` or ``EOFError``. Compression is recognised by
 its magic bytes (gzip, bzip2, xz), so ``scores.csv.gz`` and a gzip file without the suffix both work.
+
+Size: no reader holds more than :func:`max_input_bytes` of (decompressed) content, 4 GiB unless the
+environment variable ``MITBENCH_MAX_INPUT_BYTES`` says otherwise (bytes, or with a ``K``/``M``/``G``
+suffix): a 10-kB gzip bomb that expands to terabytes stops with an ``InputError`` after the limit,
+before memory runs out. JSON objects with a key twice are refused (``json`` would keep the last).
 """
 from __future__ import annotations
 
 import bz2
 import csv
 import gzip
+import io
 import json
 import lzma
 import math
+import os
 import zlib
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, BinaryIO, Sequence
 
-_MAGIC = ((b"\x1f\x8b", gzip.decompress, "gzip"), (b"BZh", bz2.decompress, "bzip2"),
-          (b"\xfd7zXZ\x00", lzma.decompress, "xz"))
+_MAGIC = ((b"\x1f\x8b", gzip.open, "gzip"), (b"BZh", bz2.open, "bzip2"), (b"\xfd7zXZ\x00", lzma.open, "xz"))
+DECOMPRESS_ERRORS = (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError)
+MAX_INPUT_ENV = "MITBENCH_MAX_INPUT_BYTES"
+DEFAULT_MAX_INPUT_BYTES = 4 << 30
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 MISSING = frozenset({"", "na", "nan", "null", "none"})  # cells read as a missing number (case-insensitive)
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
 
@@ -36,7 +46,89 @@ def base_suffix(path: str | Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def read_bytes(path: str | Path) -> bytes:
+def parse_size(text: str, name: str) -> int:
+    """Bytes from ``"1000000"``, ``"512M"``, ``"8G"`` or ``"8GiB"`` (binary units); ``name`` names the
+    setting in the error.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not a positive size.
+    """
+    raw = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = raw[-1] if raw and raw[-1] in _UNITS else ""
+    try:
+        value = int(float(raw[:len(raw) - len(unit)]) * _UNITS[unit])
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{name}={text!r} is not a size in bytes (e.g. 8G)")
+    return value
+
+
+def max_input_bytes() -> int:
+    """The most bytes a reader takes from one input after decompression (``$MITBENCH_MAX_INPUT_BYTES``).
+
+    Raises
+    ------
+    ValueError
+        If the variable is set to something that is not a positive size (``1000000``, ``512M``, ``8G``).
+    """
+    raw = os.environ.get(MAX_INPUT_ENV, "").strip()
+    return parse_size(raw, MAX_INPUT_ENV) if raw else DEFAULT_MAX_INPUT_BYTES
+
+
+class _Bounded(io.RawIOBase):
+    """A read-only stream that raises :class:`InputError` once more than ``limit`` bytes came out of ``inner``."""
+
+    def __init__(self, inner: BinaryIO, path: Path, limit: int, kind: str) -> None:
+        super().__init__()
+        self.inner, self.path, self.limit, self.kind, self.seen = inner, path, limit, kind, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.inner.readinto(buffer)
+        self.seen += n
+        if self.seen > self.limit:
+            what = f" after {self.kind} decompression (a decompression bomb?)" if self.kind != "plain" else ""
+            raise InputError(f"{self.path}: more than {self.limit:,} bytes{what}; no reader takes more than "
+                             f"{MAX_INPUT_ENV} bytes of one input. Raise it for a genuinely larger file "
+                             f"({MAX_INPUT_ENV}=16G)")
+        return n
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+def open_input(path: str | Path, limit: int | None = None) -> tuple[BinaryIO, str]:
+    """``(stream, kind)``: the content of ``path`` as a binary stream, decompressed when it starts
+    with gzip, bzip2 or xz magic bytes (``kind`` is ``"gzip"``, ``"bzip2"``, ``"xz"`` or ``"plain"``).
+
+    Reading more than ``limit`` bytes (default :func:`max_input_bytes`) raises :class:`InputError`;
+    so do a truncated or damaged compressed stream's errors when the caller maps
+    :data:`DECOMPRESS_ERRORS` (:func:`read_bytes` does).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` is not a file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    limit = max_input_bytes() if limit is None else int(limit)
+    with open(path, "rb") as fh:
+        head = fh.read(6)
+    for magic, opener, kind in _MAGIC:
+        if head.startswith(magic):
+            return io.BufferedReader(_Bounded(opener(path, "rb"), path, limit, kind), 1 << 20), kind
+    return io.BufferedReader(_Bounded(open(path, "rb", buffering=0), path, limit, "plain"), 1 << 20), "plain"
+
+
+def read_bytes(path: str | Path, limit: int | None = None) -> bytes:
     """The content of ``path``, decompressed when it starts with gzip, bzip2 or xz magic bytes.
 
     Raises
@@ -44,19 +136,17 @@ def read_bytes(path: str | Path) -> bytes:
     FileNotFoundError
         If ``path`` is not a file.
     InputError
-        If the compressed stream is truncated or damaged.
+        If the compressed stream is truncated or damaged, or the content exceeds ``limit`` bytes
+        (default :func:`max_input_bytes`).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
-    raw = path.read_bytes()
-    for magic, decompress, kind in _MAGIC:
-        if raw.startswith(magic):
-            try:
-                return decompress(raw)
-            except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as err:
-                raise InputError(f"{path}: truncated or damaged {kind} file ({type(err).__name__}: {err})") from None
-    return raw
+    stream, kind = open_input(path, limit)
+    with stream:
+        try:
+            return stream.read()
+        except InputError:
+            raise
+        except DECOMPRESS_ERRORS as err:
+            raise InputError(f"{path}: truncated or damaged {kind} file ({type(err).__name__}: {err})") from None
 
 
 def read_text(path: str | Path) -> str:
@@ -86,13 +176,28 @@ def read_json(path: str | Path) -> Any:
     """
     text = read_text(path)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=lambda pairs: _unique_keys(pairs, path))
+    except InputError:
+        raise
     except json.JSONDecodeError as err:
         raise InputError(f"{path}, line {err.lineno} column {err.colno}: not valid JSON ({err.msg})") from None
     except RecursionError:
         raise InputError(f"{path}: JSON nested too deeply") from None
     except ValueError as err:  # e.g. an integer literal longer than Python's digit limit
         raise InputError(f"{path}: not valid JSON ({err})") from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]], path: str | Path) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key that occurs twice (``json`` would keep the last value)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            owner = out.get("id") if isinstance(out.get("id"), str) else None
+            where = f" in the object of id {owner!r}" if owner else ""
+            raise InputError(f"{path}: key {key!r} occurs twice{where}; JSON readers would silently keep "
+                             "the last value, so the file is ambiguous")
+        out[key] = value
+    return out
 
 
 def read_table(path: str | Path, sep: str | None, required: Sequence[str]) -> tuple[list[str], list[tuple[int, list[str]]]]:

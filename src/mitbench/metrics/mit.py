@@ -46,9 +46,9 @@ import numpy as np
 import pandas as pd
 
 from mitbench.metrics.placement import summarize_placements
-from mitbench.metrics.stats import (bootstrap_groups, bootstrap_ratio, cohens_d, cohens_d_batch, edit_consistency,
-                                    safe_ratio, win_rate)
-from mitbench.metrics.unpaired import unpaired_block
+from mitbench.metrics.stats import (BOOT_BLOCK_BYTES, bootstrap_groups, bootstrap_ratio, cohens_d, cohens_d_batch,
+                                    edit_consistency, safe_ratio, win_rate)
+from mitbench.metrics.unpaired import peak_bytes, unpaired_block
 from mitbench.metrics.win_tests import ExactWinTest
 
 CLASSES = tuple("ABCDEFGH")
@@ -179,6 +179,17 @@ def summarize_mit(table: pd.DataFrame, n_boot: int = 1000, seed: int = 0, stats=
     out["n_boot"], out["bootstrap_seed"] = int(n_boot), int(seed)
     out["notes"] = "; ".join(notes)
     return out
+
+
+def summarize_peak_bytes(counts: dict[str, int], n_boot: int, n_repair: int, unpaired: bool) -> int:
+    """Upper estimate of the memory :func:`summarize_mit` allocates for ``counts`` records per class.
+
+    Bounded blocks for the bootstraps and re-pairings plus ``O(n)`` tables; the unpaired contrasts
+    run one after the other, so the larger one counts.
+    """
+    n = sum(int(v) for v in counts.values())
+    pairs = [peak_bytes(counts.get("E", 0), counts.get(base, 0), n_boot, n_repair) for base in "DH"] if unpaired else []
+    return max(pairs, default=0) + (4 * BOOT_BLOCK_BYTES if n_boot else 0) + 512 * n
 
 
 def class_stats(table: pd.DataFrame) -> dict[str, Any]:

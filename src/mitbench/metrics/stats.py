@@ -16,15 +16,20 @@ Conventions
   statistics here are often degenerate (a win rate of 1.0 in every resample), where BCa's
   acceleration estimate is undefined; the percentile interval stays well defined and is
   reproducible byte for byte from ``seed``.
+* Memory is bounded, not ``O(n_boot x n)``: :func:`bootstrap_samples` draws the resamples in
+  blocks of rows (:data:`BOOT_BLOCK_BYTES` of draws) from the same generator stream, so the
+  replicates are identical to drawing all of them at once.
 """
 from __future__ import annotations
 
+import copy
 from typing import Callable, Sequence
 
 import numpy as np
 from scipy import stats as _st
 
 Array = np.ndarray
+BOOT_BLOCK_BYTES = 32 << 20  # resample indices + values held at once (16 bytes per drawn score)
 REL_TOL = 1e-9  # |sd| <= REL_TOL * max|score| counts as zero spread (float64 noise is ~1e-16 relative)
 
 
@@ -230,7 +235,7 @@ def percentile_ci(samples: Array, level: float = 0.95) -> tuple[float, float]:
 
 
 def bootstrap_samples(groups: dict[str, Array], statistic: Callable[[dict[str, Array]], Array],
-                      n_boot: int = 1000, seed: int = 0) -> Array | None:
+                      n_boot: int = 1000, seed: int = 0, block_bytes: int = BOOT_BLOCK_BYTES) -> Array | None:
     """Stratified bootstrap replicates: resample each group independently, with replacement.
 
     Parameters
@@ -238,21 +243,38 @@ def bootstrap_samples(groups: dict[str, Array], statistic: Callable[[dict[str, A
     groups : dict of str -> array (n_k,)
         Scores per class; each class is resampled within itself (sizes are kept).
     statistic : callable
-        Maps ``{name: (B, n_k) resampled scores}`` to an array whose last axis is B.
+        Maps ``{name: (B, n_k) resampled scores}`` to an array whose last axis is B; it must treat
+        the B rows independently (it is called on blocks of rows).
+    block_bytes : int
+        Draws held at once; the replicates do not depend on it.
 
     Returns
     -------
     ndarray or None
         ``statistic`` of the resamples; None if a group is empty.
+
+    Notes
+    -----
+    Group ``k``'s draws are ``rng.integers(0, n_k, size=(n_boot, n_k))`` after those of the
+    groups sorted before it, all from ``default_rng(seed)``. Drawing them in blocks of rows
+    consumes the same stream, so each group gets its own generator started where its draws begin.
     """
+    values = {name: np.asarray(groups[name], float) for name in sorted(groups)}
+    if any(v.size == 0 for v in values.values()):
+        return None
+    rows = max(1, int(block_bytes) // (16 * sum(v.size for v in values.values())))
     rng = np.random.default_rng(seed)
-    draws = {}
-    for name in sorted(groups):
-        v = np.asarray(groups[name], float)
-        if v.size == 0:
-            return None
-        draws[name] = v[rng.integers(0, v.size, size=(n_boot, v.size))]
-    return statistic(draws)
+    if rows >= n_boot:
+        return statistic({name: v[rng.integers(0, v.size, size=(n_boot, v.size))] for name, v in values.items()})
+    starts = {}
+    for name, v in values.items():  # skip ahead: group k's stream starts after groups < k drew theirs
+        starts[name] = copy.deepcopy(rng)
+        for first in range(0, n_boot, rows):
+            rng.integers(0, v.size, size=(min(rows, n_boot - first), v.size))
+    parts = [statistic({name: v[starts[name].integers(0, v.size, size=(min(rows, n_boot - first), v.size))]
+                        for name, v in values.items()})
+             for first in range(0, n_boot, rows)]
+    return np.concatenate(parts, axis=-1)
 
 
 def bootstrap_groups(groups: dict[str, Array], statistic: Callable[[dict[str, Array]], Array],

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats as _st
 
-from mitbench.metrics.stats import binom_greater_pvalue, percentile_ci, proportion_ci
+from mitbench.metrics.stats import binom_greater_pvalue, bootstrap_groups, proportion_ci
 
 
 def outcomes(wins: int, n: int) -> np.ndarray:
@@ -92,6 +92,5 @@ class PaperWinTest:
     def ci(self, wins: int, n: int) -> tuple[float, float]:
         if n == 0:
             return float("nan"), float("nan")
-        x = outcomes(wins, n)
-        draws = np.random.default_rng(self.seed).integers(0, n, size=(self.n_boot, n))
-        return percentile_ci(x[draws].mean(1))
+        # the same draws as default_rng(seed).integers(0, n, (n_boot, n)), in blocks of bounded memory
+        return bootstrap_groups({"x": outcomes(wins, n)}, lambda g: g["x"].mean(1), self.n_boot, self.seed)

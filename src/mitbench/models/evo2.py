@@ -7,6 +7,11 @@ four bases map to four distinct single ids inside the model's output vocabulary,
 those ids both as inputs and as targets. There is no BOS token, so the first base is unscored
 (paper, appendix A.2); the score is ``sum_{i>=1} log p(x_i | x_<i)`` over the full output vocabulary.
 Sequences are batched by equal length (the forward takes no attention mask).
+
+Cache identity: the weights, not their name. With ``local_path`` the file's SHA-256, taken before
+loading (memoised by its stat signature under ``cache_dir``, so gigabytes are not re-read every
+run) and checked unchanged after loading; without it, the SHA-256 of the loaded state dict (the
+package resolves its own files). Weights replaced at the same path therefore get new keys.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import torch
 from torch import Tensor
 
 from mitbench.data.records import SequenceRecord, reverse_complement
+from mitbench.models import digests
 from mitbench.models.base import Scorer
 from mitbench.models.cache import open_cache
 
@@ -23,15 +29,44 @@ INSTALL_HELP = ("model {name!r} needs the `evo2` package (https://github.com/Arc
                 "`pip install evo2`, which builds GPU kernels) and a CUDA GPU. {why}")
 
 
-def load_evo2(name: str, checkpoint: str, local_path: str | None):
-    """An ``evo2.Evo2`` model, or an error saying what is missing (the package or a CUDA device)."""
+def evo2_class(name: str):
+    """The ``evo2.Evo2`` class, or an error saying what is missing (the package or a CUDA device)."""
     try:
         from evo2 import Evo2
     except ImportError as err:
         raise ImportError(INSTALL_HELP.format(name=name, why="It is not installed.")) from err
     if not torch.cuda.is_available():
         raise RuntimeError(INSTALL_HELP.format(name=name, why="No CUDA device is visible."))
-    return Evo2(checkpoint, local_path=local_path) if local_path else Evo2(checkpoint)
+    return Evo2
+
+
+def load_evo2(name: str, checkpoint: str, local_path: str | None):
+    """An ``evo2.Evo2`` model, or an error saying what is missing (the package or a CUDA device)."""
+    evo2 = evo2_class(name)
+    return evo2(checkpoint, local_path=local_path) if local_path else evo2(checkpoint)
+
+
+def _load_pinned(name: str, checkpoint: str, local_path: str | None, memo_dir: str | None):
+    """``(evo, weights)``: the model and the fingerprint of the weights it was loaded from.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``local_path`` does not exist.
+    RuntimeError
+        If the file changed while it was being loaded.
+    """
+    if not local_path:
+        evo = load_evo2(name, checkpoint, None)
+        return evo, "state_sha256:" + digests.module_sha256(evo.model)
+    evo2_class(name)  # a missing package or GPU fails before gigabytes are hashed
+    before = digests.signature(local_path)
+    digest = digests.file_sha256(local_path, memo_dir)
+    evo = load_evo2(name, checkpoint, local_path)
+    if digests.signature(local_path) != before:
+        raise RuntimeError(f"{local_path}: the weights changed while {name!r} was loading; the scores could "
+                           "not be keyed on the weights used. Rerun once the file is complete.")
+    return evo, "sha256:" + digest
 
 
 class Evo2Scorer(Scorer):
@@ -53,7 +88,7 @@ class Evo2Scorer(Scorer):
     max_length : int
         Longest sequence accepted, in nucleotides.
     cache_dir : str, optional
-        Score-cache folder; None disables caching.
+        Score-cache folder (also holds the weight-digest memo); None disables caching.
     """
 
     mode = "ll"
@@ -64,7 +99,7 @@ class Evo2Scorer(Scorer):
         super().__init__(name)
         self.checkpoint, self.local_path = checkpoint, local_path
         self.max_tokens, self.score_rc, self.max_length = int(max_tokens), bool(score_rc), int(max_length)
-        self.evo = load_evo2(name, checkpoint, local_path)
+        self.evo, self.weights = _load_pinned(name, checkpoint, local_path, cache_dir)
         self.net = self.evo.model  # registered so Lightning sees its device and parameters
         self.tokenizer = self.evo.tokenizer
         self.base_ids = self._check_tokenizer()
@@ -97,7 +132,7 @@ class Evo2Scorer(Scorer):
     def identity(self) -> dict[str, Any]:
         trainer = self._trainer
         return {**super().identity(), "checkpoint": self.checkpoint, "local_path": self.local_path,
-                "base_ids": self.base_ids, "score_rc": self.score_rc,
+                "weights": self.weights, "base_ids": self.base_ids, "score_rc": self.score_rc,
                 "precision": str(trainer.precision) if trainer is not None else None}
 
     def score_batch(self, sequences: Sequence[str]) -> Tensor:

@@ -52,6 +52,9 @@ class HFScorer(Scorer, abc.ABC):
         weights; see :func:`mitbench.models.hf.load`): the calibration null.
     init_seed : int
         Seed of the random initialisation.
+    allow_missing_weights : bool
+        Score a checkpoint that lacks some of the model's weights (transformers draws them at
+        random); by default such a checkpoint is refused, naming the missing tensors.
     """
 
     has_architecture_null = True
@@ -59,24 +62,27 @@ class HFScorer(Scorer, abc.ABC):
     def __init__(self, name: str, path: str, revision: str | None = None, trust_remote_code: bool = False,
                  dtype: str = "float32", attn_implementation: str | None = None,
                  add_special_tokens: bool = True, score_rc: bool = False, max_tokens: int = 16384,
-                 cache_dir: str | None = None, init: str = "pretrained", init_seed: int = 0) -> None:
+                 cache_dir: str | None = None, init: str = "pretrained", init_seed: int = 0,
+                 allow_missing_weights: bool = False) -> None:
         super().__init__(name)
         if max_tokens < 1:
             raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
         self._base_kwargs = dict(path=path, revision=revision, trust_remote_code=trust_remote_code, dtype=dtype,
                                  attn_implementation=attn_implementation, add_special_tokens=add_special_tokens,
-                                 score_rc=score_rc, max_tokens=max_tokens, cache_dir=cache_dir)
+                                 score_rc=score_rc, max_tokens=max_tokens, cache_dir=cache_dir,
+                                 allow_missing_weights=allow_missing_weights)
         self._extra_kwargs: dict[str, Any] = {}  # subclass-specific constructor arguments
         self.path, self.revision = str(path), revision
         self.dtype_name, self.attn_implementation = dtype, attn_implementation
         self.score_rc, self.max_tokens = bool(score_rc), int(max_tokens)
         self.init, self.init_seed = init, int(init_seed)
-        self.model, tokenizer = hf.load(self.path, revision, self.kind, trust_remote_code=trust_remote_code,
-                                        dtype=dtype, attn_implementation=attn_implementation, init=init,
-                                        init_seed=self.init_seed)
+        # the source is taken before loading and checked after: it names the weights scored
+        self.model, tokenizer, pinned = hf.load_with_source(
+            self.path, revision, self.kind, trust_remote_code=trust_remote_code, dtype=dtype,
+            attn_implementation=attn_implementation, init=init, init_seed=self.init_seed,
+            allow_missing_weights=allow_missing_weights)
         self.tok = HFTokenization(tokenizer, add_special_tokens)
-        self.source = (hf.random_fingerprint(self.path, revision, self.init_seed) if init == "random"
-                       else hf.source_fingerprint(self.path, revision))
+        self.source = hf.random_fingerprint(self.path, revision, self.init_seed) if init == "random" else pinned
         self.cache = open_cache(cache_dir)
         self.takes_mask = hf.accepts(self.model, "attention_mask")
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0

@@ -2,7 +2,17 @@
 
 A hub id and a local ``save_pretrained`` folder go through the same calls
 (``from_pretrained(path, revision=...)``), so tests with tiny local models exercise the hub path.
-Remote code runs only when the user passes ``model.trust_remote_code=true``.
+
+Guarantees of :func:`load_with_source`:
+
+* Remote code runs only when the user passes ``model.trust_remote_code=true``: every way a
+  checkpoint's files can make transformers import code is refused first, naming file and key
+  (:mod:`mitbench.models.hf_guard`), and the attention implementation is always passed explicitly.
+* The fingerprint names what was loaded: a hub id is resolved to its commit first and loaded at
+  that commit; a local folder is hashed first and its files' stat signatures compared after
+  loading (:mod:`mitbench.models.digests`), so weights swapped in meanwhile stop the run.
+* Weights the checkpoint lacks are not silently drawn at random: transformers would initialise
+  them and publish normally; they are refused by name unless ``allow_missing_weights``.
 """
 from __future__ import annotations
 
@@ -16,6 +26,8 @@ from typing import Any
 
 import torch
 from torch import nn
+
+from mitbench.models import digests, hf_guard
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +54,9 @@ def offline_help(what: str, path: str, revision: str | None, why: str = "") -> s
     command = f"hf download {path}" + (f" --revision {revision}" if revision else "")
     return OFFLINE_HELP.format(what=what, path=path, at=f" at revision {revision}" if revision else "", command=command)
 
-REMOTE_CODE_HELP = (
-    "Model {path!r} ships its own modelling/tokenizer code (auto_map in its config: {auto_map}), which "
-    "transformers can only run as remote code. Review that code, then rerun with "
-    "`model.trust_remote_code=true`. Without remote code transformers would either fail or silently "
-    "load the weights into a built-in class with a different architecture."
-)
+MISSING_HELP = ("Checkpoint {path!r} lacks {n} weight tensor(s) the model needs ({names}); transformers would "
+                "initialise them at random and the scores would look normal. Use the complete checkpoint, or "
+                "set model.allow_missing_weights=true if random values for exactly these are intended.")
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64, "bfloat16": torch.bfloat16,
           "float16": torch.float16}
@@ -75,27 +84,35 @@ def source_fingerprint(path: str, revision: str | None) -> str:
 
     For a local folder every file (weights, config, tokenizer) is hashed, so editing or
     re-saving a checkpoint in place changes the fingerprint and invalidates its cached scores.
+    :func:`load_with_source` takes it before loading and checks the files did not change since.
     """
     local = Path(path).expanduser()
     if local.is_dir():
         return "sha256:" + hash_folder(local)
+    folder = resolved_folder(path, revision)
+    if re.fullmatch(r"[0-9a-f]{40}", folder.name):
+        return "commit:" + folder.name
+    return "sha256:" + hash_folder(folder)
+
+
+def resolved_folder(path: str, revision: str | None) -> Path:
+    """The local snapshot folder of a hub id at ``revision`` (named by its commit in the HF cache)."""
     from transformers.utils import cached_file
 
-    resolved = Path(cached_file(path, "config.json", revision=revision))
-    commit = resolved.parent.name
-    if re.fullmatch(r"[0-9a-f]{40}", commit):
-        return "commit:" + commit
-    return "sha256:" + hash_folder(resolved.parent)
+    return Path(cached_file(path, "config.json", revision=revision)).parent
+
+
+def weight_files(folder: Path) -> list[Path]:
+    """The non-hidden files under ``folder`` that :func:`hash_folder` hashes, sorted."""
+    return sorted(f for f in folder.rglob("*") if f.is_file()
+                  and not any(part.startswith(".") for part in f.relative_to(folder).parts))
 
 
 def hash_folder(folder: Path) -> str:
     """sha256 over the relative paths and contents of all non-hidden files under ``folder``."""
     h = hashlib.sha256()
-    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = f.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        h.update(rel.as_posix().encode() + b"\0")
+    for f in weight_files(folder):
+        h.update(f.relative_to(folder).as_posix().encode() + b"\0")
         with open(f, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
@@ -115,10 +132,16 @@ def random_fingerprint(path: str, revision: str | None, seed: int) -> str:
             f"transformers{transformers.__version__}")
 
 
-def load(path: str, revision: str | None, kind: str, *, trust_remote_code: bool = False,
-         dtype: str = "float32", attn_implementation: str | None = None, init: str = "pretrained",
-         init_seed: int = 0):
-    """Load ``(model, tokenizer)`` in eval mode.
+def load(path: str, revision: str | None, kind: str, **kwargs):
+    """``(model, tokenizer)`` of :func:`load_with_source` (same arguments, same checks)."""
+    model, tokenizer, _ = load_with_source(path, revision, kind, **kwargs)
+    return model, tokenizer
+
+
+def load_with_source(path: str, revision: str | None, kind: str, *, trust_remote_code: bool = False,
+                     dtype: str = "float32", attn_implementation: str | None = None, init: str = "pretrained",
+                     init_seed: int = 0, allow_missing_weights: bool = False):
+    """Load ``(model, tokenizer, source)`` in eval mode; ``source`` pins the weights that were loaded.
 
     Parameters
     ----------
@@ -129,11 +152,13 @@ def load(path: str, revision: str | None, kind: str, *, trust_remote_code: bool 
     kind : {"causal", "masked"}
         ``AutoModelForCausalLM`` or ``AutoModelForMaskedLM``.
     trust_remote_code : bool
-        Allow the checkpoint's own Python code; required where its config has an ``auto_map``.
+        Allow code the checkpoint names (:mod:`mitbench.models.hf_guard`): ``auto_map``, Hub
+        attention kernels, quantization backends, ...
     dtype : {"float32", "float64", "bfloat16", "float16"}
         Weight dtype.
     attn_implementation : str, optional
-        e.g. ``"sdpa"`` or ``"eager"``; None keeps transformers' default (SDPA where supported).
+        e.g. ``"sdpa"`` or ``"eager"``; None: SDPA where the class supports it, else eager
+        (transformers' default), passed explicitly so ``config.json`` cannot choose.
     init : {"pretrained", "random"}
         ``"random"`` builds the architecture from its config alone (``AutoConfig`` ->
         ``from_config``) with weights drawn by the model's own initialiser under
@@ -141,31 +166,76 @@ def load(path: str, revision: str | None, kind: str, *, trust_remote_code: bool 
         is read, so it works offline and before a hub model's weights are downloaded.
     init_seed : int
         Seed of the random initialisation.
+    allow_missing_weights : bool
+        Accept a checkpoint that lacks some of the model's weights (they are drawn at random).
+
+    Returns
+    -------
+    model, tokenizer, source
+        ``source`` as :func:`source_fingerprint` (``commit:<sha>`` or ``sha256:<hex>``), taken
+        before loading and verified after; None for ``init="random"`` (no weight file is read).
+
+    Raises
+    ------
+    ValueError
+        Remote code without ``trust_remote_code``; missing weights without ``allow_missing_weights``.
+    RuntimeError
+        A local checkpoint's files changed while it was being loaded.
     """
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForMaskedLM, AutoTokenizer
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForMaskedLM
 
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {sorted(DTYPES)}, got {dtype!r}")
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
-    cfg = config_dict(path, revision)
-    auto_map = cfg.get("auto_map")
-    if auto_map and not trust_remote_code:
-        raise ValueError(REMOTE_CODE_HELP.format(path=path, auto_map=auto_map))
+    config_dict(path, revision)  # a missing checkpoint fails here with the offline help
+    hf_guard.refuse_remote_code(path, revision, trust_remote_code)
     auto = {"causal": AutoModelForCausalLM, "masked": AutoModelForMaskedLM}[kind]
-    kwargs: dict[str, Any] = {"revision": revision, "trust_remote_code": trust_remote_code,
-                              "dtype": DTYPES[dtype]}
-    if attn_implementation:
-        kwargs["attn_implementation"] = attn_implementation
+    if init == "random":
+        return (*_load(path, revision, auto, AutoConfig, init_seed, trust_remote_code, dtype, attn_implementation,
+                       allow_missing_weights, random=True), None)
+    folder = Path(path).expanduser()
+    if not folder.is_dir():
+        source = source_fingerprint(path, revision)
+        if source.startswith("commit:"):
+            revision = source.removeprefix("commit:")  # load exactly the commit the fingerprint names
+            return (*_load(path, revision, auto, AutoConfig, init_seed, trust_remote_code, dtype,
+                           attn_implementation, allow_missing_weights), source)
+        folder = resolved_folder(path, revision)
+    files = weight_files(folder)
+    before = digests.snapshot(files)
+    source = "sha256:" + hash_folder(folder)
+    model, tokenizer = _load(path, revision, auto, AutoConfig, init_seed, trust_remote_code, dtype,
+                             attn_implementation, allow_missing_weights)
+    moved = digests.changed(before, weight_files(folder))
+    if moved:
+        raise RuntimeError(f"checkpoint {path!r} changed while it was being loaded ({len(moved)} file(s), e.g. "
+                           f"{moved[0]}); its fingerprint would not name the weights loaded. Rerun once nothing "
+                           "writes into the folder.")
+    return model, tokenizer, source
+
+
+def _load(path, revision, auto, auto_config, init_seed, trust_remote_code, dtype, attn_implementation,
+          allow_missing_weights, random: bool = False):
+    from transformers import AutoTokenizer
+
     try:
         tokenizer = AutoTokenizer.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
-        if init == "random":
-            config = AutoConfig.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
+        config = auto_config.from_pretrained(path, revision=revision, trust_remote_code=trust_remote_code)
+        attn = hf_guard.attention_for(config, auto, attn_implementation, trust_remote_code)
+        kwargs: dict[str, Any] = {"trust_remote_code": trust_remote_code, "dtype": DTYPES[dtype]}
+        if attn is not None:
+            kwargs["attn_implementation"] = attn
+        if random:
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(int(init_seed))
-                model = auto.from_config(config, **{k: v for k, v in kwargs.items() if k != "revision"})
+                model = auto.from_config(config, **kwargs)
         else:
-            model = auto.from_pretrained(path, **kwargs)
+            model, info = auto.from_pretrained(path, revision=revision, output_loading_info=True, **kwargs)
+            missing = sorted(info.get("missing_keys") or ())
+            if missing and not allow_missing_weights:
+                raise ValueError(MISSING_HELP.format(path=path, n=len(missing), names=", ".join(missing[:8])
+                                                     + (", ..." if len(missing) > 8 else "")))
     except OSError as err:
         raise OSError(offline_help("model", path, revision, str(err).splitlines()[0] if Path(path).exists() else "")) from err
     model.eval()

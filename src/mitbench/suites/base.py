@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from mitbench.data.records import SequenceRecord, validate_records
+from mitbench.memory import check_fits
 from mitbench.suites.spec import MetricSpec
 
 
@@ -62,10 +63,25 @@ class Suite(abc.ABC):
         """Generate or read the records (called once; results are validated and cached)."""
 
     def records(self) -> list[SequenceRecord]:
-        """Validated records (ids unique, sequences upper-case ACGT)."""
+        """Validated records (ids unique, sequences upper-case ACGT).
+
+        Raises
+        ------
+        MemoryError
+            Before anything is scored, when :meth:`peak_bytes` exceeds the memory available
+            (:func:`mitbench.memory.check_fits`).
+        """
         if self._records is None:
-            self._records = validate_records(self.build(), score_only=self.score_only)
+            records = validate_records(self.build(), score_only=self.score_only)
+            check_fits(self.peak_bytes(records), f"suite {self.name!r} ({len(records)} records)",
+                       "Lower the suite's resamples (e.g. suite.n_boot, suite.n_repair) or score a subset.")
+            self._records = records
         return self._records
+
+    def peak_bytes(self, records: list[SequenceRecord]) -> int:
+        """Estimated peak memory (bytes) of :meth:`summarize` on these records; 0 = not estimated
+        (suites of a fixed, small size)."""
+        return 0
 
     def summarize(self, table: pd.DataFrame) -> dict[str, Any]:
         """Flat metrics from the scores table (columns: id, class, sequence, score, meta...)."""

@@ -8,6 +8,7 @@ CIs, and the spread of CSS/SCR over random re-pairings).
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pandas as pd
 
 from mitbench.data.external import read_external
 from mitbench.data.records import SequenceRecord
-from mitbench.metrics.mit import class_stats, summarize_mit
+from mitbench.metrics.mit import class_stats, summarize_mit, summarize_peak_bytes
 from mitbench.metrics.verdict import mit_verdict
 from mitbench.report.common import class_distribution_figure, class_table
 from mitbench.report.mit import mit_figures, mit_report
@@ -60,6 +61,12 @@ class ExternalSuite(Suite):
 
     def build(self) -> list[SequenceRecord]:
         return read_external(self.path)
+
+    def peak_bytes(self, records: list[SequenceRecord]) -> int:
+        counts = Counter(r.label for r in records)
+        if not {"D", "E"} <= set(counts):
+            return 0  # per-class statistics only: O(n)
+        return summarize_peak_bytes(counts, self.n_boot, self.n_repair, unpaired=True)
 
     def is_mit(self, table: pd.DataFrame) -> bool:
         """True when the table has classes D and E (CSS is defined)."""

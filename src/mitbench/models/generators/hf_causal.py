@@ -17,7 +17,7 @@ import torch
 
 from mitbench.data.windows import AuditWindow
 from mitbench.models.generators.base import Generator
-from mitbench.models.hf import load, source_fingerprint
+from mitbench.models.hf import load_with_source
 
 _ACGT = re.compile(r"[ACGT]+")
 
@@ -47,20 +47,23 @@ class HFCausalGenerator(Generator):
         Longest prompt + chunk in tokens; default the model's position limit (or 2048).
     device : str
         ``auto`` (CUDA when visible), ``cpu`` or ``cuda``.
+    allow_missing_weights : bool
+        Accept a checkpoint that lacks some weights (drawn at random); refused by default.
     """
 
     def __init__(self, path: str, name: str = "hf_causal", revision: str | None = None,
                  trust_remote_code: bool = False, dtype: str = "float32", temperature: float = 1.0,
                  top_k: int = 0, top_p: float = 1.0, batch_size: int = 8, chunk_tokens: int = 512,
-                 max_context: int | None = None, device: str = "auto") -> None:
+                 max_context: int | None = None, device: str = "auto", allow_missing_weights: bool = False) -> None:
         super().__init__(name)
         if temperature <= 0 or not 0 < top_p <= 1 or top_k < 0 or batch_size < 1 or chunk_tokens < 1:
             raise ValueError("need temperature > 0, 0 < top_p <= 1, top_k >= 0, batch_size >= 1, chunk_tokens >= 1")
         self.path, self.revision, self.dtype = path, revision, dtype
         self.temperature, self.top_k, self.top_p = float(temperature), int(top_k), float(top_p)
         self.batch_size, self.chunk_tokens = int(batch_size), int(chunk_tokens)
-        self.model, self.tok = load(path, revision, "causal", trust_remote_code=trust_remote_code, dtype=dtype)
-        self.fingerprint = source_fingerprint(path, revision)
+        self.model, self.tok, self.fingerprint = load_with_source(
+            path, revision, "causal", trust_remote_code=trust_remote_code, dtype=dtype,
+            allow_missing_weights=allow_missing_weights)
         cfg = self.model.config
         limit = max_context or getattr(cfg, "max_position_embeddings", None) or getattr(cfg, "n_positions", None)
         self.max_context = int(limit or 2048)
