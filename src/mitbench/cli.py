@@ -109,11 +109,12 @@ def audit_main(cfg: DictConfig) -> float | None:
 @hydra.main(version_base="1.3", config_path="conf/train_glm", config_name="train_glm")
 def train_glm_main(cfg: DictConfig) -> float | None:
     """``python train_glm.py genome=<FASTA> [model=...] [task=pretrain|contrastive]``: held-out bits/nt."""
+    from mitbench.resume import ResumeRefused
     from mitbench.train_glm import ConfigError, run
 
     try:
         value = _run_user_facing(run, cfg).get("heldout_bits_per_nt")
-    except ConfigError as err:  # a wrong option: one line, no traceback
+    except (ConfigError, ResumeRefused) as err:  # a wrong option or checkpoint: one paragraph, no traceback
         raise SystemExit(f"train_glm: {err}") from None
     return float(value) if isinstance(value, (int, float)) else None
 

@@ -133,7 +133,7 @@ class StagedOutput:
             self._lock_fd = None
 
 
-def run_staged(out_dir: str | Path, work, what: str = "outputs") -> Any:
+def run_staged(out_dir: str | Path, work, what: str = "outputs", internal: Sequence[str] = ()) -> Any:
     """``work(version_dir)`` inside a :class:`StagedOutput` of ``out_dir``; log where it went.
 
     Parameters
@@ -145,9 +145,11 @@ def run_staged(out_dir: str | Path, work, what: str = "outputs") -> Any:
     what : str
         Name in the log line (``"<what> written to <out_dir>"``), logged only when ``work`` returned
         something (a DDP rank > 0 returns an empty result).
+    internal : sequence of str
+        Names the entry point keeps beside the versions (see :class:`StagedOutput`).
     """
     out_dir = Path(out_dir)
-    with StagedOutput(out_dir) as stage:
+    with StagedOutput(out_dir, internal) as stage:
         result = work(stage.path)
     if result:
         log.info("%s written to %s", what, out_dir)
