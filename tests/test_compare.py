@@ -92,3 +92,19 @@ def test_multirun_writes_comparison(tmp_path):
     assert t["css_pvalue"].tolist() == pytest.approx([1 / 64, 7 / 64])
     assert t["css_p_fdr"].tolist() == pytest.approx([2 / 64, 7 / 64])
     assert (sweep / "comparison.md").read_text().startswith("# mitbench comparison")
+
+
+def test_overrides_are_data_never_resolved(tmp_path, monkeypatch):
+    monkeypatch.setenv("MITBENCH_SECRET", "s3cr3t-token")
+    d = _run_dir(tmp_path, "0_m_a", css=0.7, css_pvalue=0.01)
+    typed = ["model.path=${oc.env:MITBENCH_SECRET}", "suite.path='${oc.env:HOME}/x,y'", "seed=${now:%Y}", "x=${"]
+    import yaml
+
+    (d / "overrides.yaml").write_text(yaml.safe_dump(typed))
+    t = compare_runs([d])
+    assert t["overrides"].tolist() == [" ".join(typed)]
+    csv_path, md_path = write_comparison(t, tmp_path / "cmp")
+    assert "s3cr3t" not in csv_path.read_text() + md_path.read_text()
+    (d / "overrides.yaml").write_text("{model: x}\n")
+    with pytest.raises(ValueError, match="overrides.yaml: expected a YAML list"):
+        compare_runs([d])

@@ -116,13 +116,31 @@ def compare_runs(dirs: Iterable[str | Path]) -> pd.DataFrame:
 
 
 def _overrides(run_dir: Path) -> str:
-    """The job's command-line overrides (``overrides.yaml`` written by evaluate), space-joined; "" if none."""
+    """The job's command-line overrides (``overrides.yaml`` written by evaluate), space-joined; "" if none.
+
+    The file is data: read as plain YAML, so ``${oc.env:...}`` or any other interpolation in an
+    override stays the text the user typed (resolving it put an environment variable's value into
+    the comparison).
+
+    Raises
+    ------
+    ValueError
+        Naming the file, if it is not a YAML list of strings.
+    """
     path = next((p for p in (run_dir / "overrides.yaml", run_dir / ".hydra" / "overrides.yaml") if p.is_file()), None)
     if path is None:
         return ""
-    from omegaconf import OmegaConf
+    import yaml
 
-    return " ".join(str(o) for o in OmegaConf.load(path))
+    try:
+        items = yaml.safe_load(path.read_text())
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not a YAML list of overrides ({type(err).__name__})") from None
+    if items is None:
+        return ""
+    if not isinstance(items, list) or not all(isinstance(o, str) for o in items):
+        raise ValueError(f"{path}: expected a YAML list of override strings, got {type(items).__name__}")
+    return " ".join(items)
 
 
 def comparison_markdown(table: pd.DataFrame) -> str:
