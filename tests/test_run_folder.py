@@ -145,3 +145,19 @@ def test_the_command_line_says_why_in_one_paragraph(tmp_path, capsys):
     with pytest.raises(SystemExit) as err:
         _run_user_facing(terminated, OmegaConf.create({}))
     assert err.value.code == EXIT_CODE and "stopped by SIGTERM" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("entry", ["evaluate", "audit", "train_baselines", "train_glm/train_glm"])
+def test_every_entry_point_refuses_a_run_dir_inside_a_set_before_hydra_writes(tmp_path, entry, capsys):
+    from hydra.utils import instantiate
+    from omegaconf import OmegaConf
+
+    from helpers import CONF
+
+    out = tmp_path / "run"
+    _publish(out, {"scores.csv": "x"})
+    guard = instantiate(OmegaConf.load(CONF / f"{entry}.yaml").hydra.callbacks.run_dir_guard)
+    with pytest.raises(SystemExit) as err:
+        guard.on_run_start(OmegaConf.create({"hydra": {"run": {"dir": str(out / CURRENT)}}}))
+    assert err.value.code == 1 and "inside the published results" in capsys.readouterr().err
+    guard.on_run_start(OmegaConf.create({"hydra": {"run": {"dir": str(out)}}}))  # the run folder itself is fine

@@ -22,10 +22,13 @@ import logging
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Sequence
+
+from hydra.experimental.callback import Callback
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,18 @@ def check_inside_a_set(out_dir: str | Path) -> None:
                 f"{real}); a run here would write into those results, and the runs after it would remove "
                 f"them. To replace that run's results, run into the run folder itself (hydra.run.dir={run}); "
                 "otherwise choose a new folder.")
+
+
+class RunDirGuard(Callback):
+    """Hydra callback (``hydra.callbacks.run_dir_guard`` of every entry point): refuses a run folder
+    inside a published set before Hydra creates it and opens its job log there; one paragraph, exit 1."""
+
+    def on_run_start(self, config, **kwargs) -> None:
+        try:
+            check_inside_a_set(str(config.hydra.run.dir))
+        except RunDirRefused as err:
+            print(f"mitbench: {err}", file=sys.stderr)
+            raise SystemExit(1) from None
 
 
 def check_internal_names(out_dir: Path, internal: Sequence[str] = ()) -> None:
