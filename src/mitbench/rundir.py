@@ -132,8 +132,9 @@ def lock(path: Path) -> int:
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
         os.close(fd)
-        raise RunDirRefused(f"{path.parent}: {LOCK} is not a plain file of its own (it is a hard link to another "
-                            f"file, or not a file); mitbench writes into it. {_HOW}")
+        raise RunDirRefused(f"{path.parent}: {LOCK} is not a plain file of its own (a hard link shared with another "
+                            f"file, e.g. by a hard-linked backup, or not a file), and mitbench writes into it. It "
+                            f"holds no results: delete it (rm {path}) and rerun, or choose another output folder.")
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
