@@ -1,14 +1,19 @@
 """Fault injection: kill -9 at every file move, concurrent runs, failed reruns, cache byte flips,
 a malicious checkpoint, path-like names, truncated/garbled inputs, an over-long record, checkpoint
-files that name code, weights changed under a cache key, metrics too large for memory.
+files that name code, weights changed under a cache key, metrics too large for memory; the user's
+files in a run folder, linked internal names, SIGTERM, reused sweep folders, train_glm resumes,
+API paths (:mod:`faults_folders`).
 
-    MITBENCH_SHARED=/path/to/shared/data python benchmarks/faults.py [--quick | --ci] [--only run|train|inputs|models]
+    MITBENCH_SHARED=/path/to/shared/data python benchmarks/faults.py [--quick | --ci] [--only SECTION ...]
+
+Sections: run, train, inputs, models, folders, glm, api (``--only`` may be repeated).
 
 Every fault runs the real entry points (``evaluate.py`` / ``train_baselines.py`` as subprocesses)
 or the real readers, and prints one table row: fault, outcome, data lost (earlier results
 changed or gone without a complete new set, or rows silently dropped, or a wrong score served),
-results mixed (files of two runs visible together, or scores of other weights served or published),
-code executed (code a checkpoint names ran without ``trust_remote_code``). Kills are injected, not timed: a hook
+results mixed (files of two runs visible together, scores of other weights served or published, or
+another run's or the environment's values in a result), code executed (a planted object ran, or code a
+checkpoint names ran without ``trust_remote_code``). Kills are injected, not timed: a hook
 (:data:`HOOK`, run before the entry point) counts the file-system mutations under the run
 folder (mkdir, rename, replace, symlink, unlink, rmdir, each file an rmtree removes) and sends
 itself SIGKILL at the k-th; a counting run first measures how many there are, then every k is
@@ -90,19 +95,21 @@ ENV = {**os.environ, "WANDB_MODE": "offline", "WANDB_SILENT": "true", "HF_HUB_OF
 EVAL = ["calibration=none", "references=none", "suite.n_boot=20", "suite.controls=false"]
 TRAIN = ["data.n=300", "trainer.max_epochs=3", "datamodule.batch_size=64"]
 ROWS: list[tuple[str, str, str, str, str]] = []
+SECTIONS = ("run", "train", "inputs", "models", "folders", "glm", "api")
 
 
-def row(fault: str, outcome: str, lost: bool | str, mixed: bool | str, code: bool | str = False) -> None:
+def row(fault: str, outcome: str, lost: bool | str, mixed: bool | str, executed: bool | str = False) -> None:
     fmt = lambda v: ("YES" if v else "none") if isinstance(v, bool) else v
-    ROWS.append((fault, outcome, fmt(lost), fmt(mixed), fmt(code)))
-    print(f"  {fault}: {outcome} | lost={fmt(lost)} mixed={fmt(mixed)} code={fmt(code)}", flush=True)
+    ROWS.append((fault, outcome, fmt(lost), fmt(mixed), fmt(executed)))
+    print(f"  {fault}: {outcome} | lost={fmt(lost)} mixed={fmt(mixed)} executed={fmt(executed)}", flush=True)
 
 
 def cli(script: str, args: list[str], run_dir: Path, kill_at: int = 0, pause_at: int = 0, log: Path | None = None,
-        cwd: Path = ROOT, wait: bool = True, resume: Path | None = None, kill_after: int = 0):
+        cwd: Path = ROOT, wait: bool = True, resume: Path | None = None, kill_after: int = 0, env: dict | None = None):
     """Run ``script`` with ``args`` under :data:`HOOK` (faults under ``run_dir``): SIGKILL just before
-    the ``kill_at``-th or just after the ``kill_after``-th mutation, or hold at the ``pause_at``-th."""
-    env = {**ENV, "FAULT_ROOT": str(run_dir), "FAULT_KILL_AT": str(kill_at), "FAULT_PAUSE_AT": str(pause_at),
+    the ``kill_at``-th or just after the ``kill_after``-th mutation, or hold at the ``pause_at``-th;
+    ``env``: more environment variables."""
+    env = {**ENV, **(env or {}), "FAULT_ROOT": str(run_dir), "FAULT_KILL_AT": str(kill_at), "FAULT_PAUSE_AT": str(pause_at),
            "FAULT_RESUME": str(resume or ""), "FAULT_KILL_AFTER": str(kill_after)}
     if log:
         env["FAULT_LOG"] = str(log)
@@ -275,32 +282,35 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every 4th kill point instead of every one")
     parser.add_argument("--ci", action="store_true", help="one kill point per sweep (CI)")
-    parser.add_argument("--only", choices=("run", "train", "inputs", "models"))
+    parser.add_argument("--only", choices=SECTIONS, action="append", help="run only this section (repeatable)")
     args = parser.parse_args(argv)
     args.quick = "ci" if args.ci else args.quick
+    sections = set(args.only or SECTIONS)
     ROWS.clear()
     t0 = time.time()
     with tempfile.TemporaryDirectory(prefix="mitbench-faults-") as tmp:
-        if args.only in (None, "run"):
+        if "run" in sections:
             run_folder_faults(Path(tmp), args.quick)
-        if args.only in (None, "train"):
+        if "train" in sections:
             train_faults(Path(tmp), args.quick)
-        if args.only in (None, "inputs"):
+        if "inputs" in sections:
             import faults_inputs
             faults_inputs.run_all(Path(tmp), row, cli, visible)
-        if args.only in (None, "models"):
+        if "models" in sections:
             import faults_models
             faults_models.run_all(Path(tmp), row)
+        if sections & {"folders", "glm", "api"}:
+            import faults_folders
+            faults_folders.run_all(Path(tmp), row, cli, visible, sections)
     print(f"\n# mitbench fault injection ({time.time() - t0:.0f} s)\n")
     print("| fault | outcome | data lost | results mixed | code executed |\n|---|---|---|---|---|")
     for r in ROWS:
         print("| " + " | ".join(r) + " |")
     bad = [r for r in ROWS if "YES" in r[2:]]
-    limits = [r for r in ROWS if r not in bad and r[2:] != ("none", "none", "none")]
-    count = lambda i: sum(r[i] == "YES" for r in ROWS)  # noqa: E731
-    print(f"\n{len(ROWS)} faults, {len(bad)} with data lost, results mixed or code executed "
-          f"(lost {count(2)}, mixed {count(3)}, code {count(4)}), "
-          f"{len(limits)} at a stated limit (a valid-looking cut file; see README)")
+    limits = [r for r in ROWS if r not in bad and r[2:] != ("none",) * 3]
+    count = lambda k: sum(r[k] == "YES" for r in ROWS)
+    print(f"\n{len(ROWS)} faults: {count(2)} with data lost, {count(3)} with results mixed, {count(4)} with code "
+          f"executed ({len(bad)} in all); {len(limits)} at a stated limit (a valid-looking cut file; see README)")
     sys.exit(1 if bad else 0)
 
 

@@ -58,3 +58,23 @@ def test_metrics_json_is_plain_json(tmp_path):
                       suite__generator__n_per_condition=5)
     m = json.loads((tmp_path / "metrics.json").read_text())
     assert m["suite"] == "strand" and m["n_sequences"] == 20 and "checkpoint" in m
+
+
+NASTY = ["a,b", "[x]", "{y}", "${oc.env:HOME}", "${", "it's", "q=1 z", "back\\slash", "a\\${x}", "trail\\", "ünï",
+         "~/x", "null", "1.5", "x'${a}'\\", ""]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_quoted_override_values_compose_to_exactly_the_text(text):
+    from mitbench.api import compose, quoted
+
+    assert compose("evaluate", [f"paths.output_dir={quoted(text)}"]).paths.output_dir == text
+
+
+def test_evaluate_writes_into_exactly_the_output_dir_given(tmp_path, monkeypatch):
+    monkeypatch.setenv("MITBENCH_LEAK", "leaked")
+    out = tmp_path / "runs, [v2] {a}" / "${oc.env:MITBENCH_LEAK}'s"
+    metrics = mitbench.evaluate(model="random", suite="strand", output_dir=out, logger="none", references="none",
+                                calibration="none", suite__generator__n_per_condition=5)
+    assert metrics["n_sequences"] == 20 and (out / "metrics.json").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["runs, [v2] {a}"] and "leaked" not in str(list(tmp_path.rglob("*")))

@@ -92,3 +92,96 @@ def test_multirun_writes_comparison(tmp_path):
     assert t["css_pvalue"].tolist() == pytest.approx([1 / 64, 7 / 64])
     assert t["css_p_fdr"].tolist() == pytest.approx([2 / 64, 7 / 64])
     assert (sweep / "comparison.md").read_text().startswith("# mitbench comparison")
+
+
+def test_overrides_are_data_never_resolved(tmp_path, monkeypatch):
+    monkeypatch.setenv("MITBENCH_SECRET", "s3cr3t-token")
+    d = _run_dir(tmp_path, "0_m_a", css=0.7, css_pvalue=0.01)
+    typed = ["model.path=${oc.env:MITBENCH_SECRET}", "suite.path='${oc.env:HOME}/x,y'", "seed=${now:%Y}", "x=${"]
+    import yaml
+
+    (d / "overrides.yaml").write_text(yaml.safe_dump(typed))
+    t = compare_runs([d])
+    assert t["overrides"].tolist() == [" ".join(typed)]
+    csv_path, md_path = write_comparison(t, tmp_path / "cmp")
+    assert "s3cr3t" not in csv_path.read_text() + md_path.read_text()
+    (d / "overrides.yaml").write_text("{model: x}\n")
+    with pytest.raises(ValueError, match="overrides.yaml: expected a YAML list"):
+        compare_runs([d])
+
+
+def _score_files(tmp_path):
+    seqs = tmp_path / "s.fasta"
+    seqs.write_text("".join(f">{c}{i} class={c} group={i}\n{s}\n" for c, s in (("D", "ACGT"), ("E", "AATT"))
+                            for i in range(6)))
+    files = []
+    for k, e in enumerate(([1] * 6, [1, 1, 1, 1, 1, -1], [-1] * 6)):
+        f = tmp_path / f"m{k}.json"
+        f.write_text(json.dumps({"D": [0] * 6, "E": e}))
+        files.append(str(f))
+    return seqs, files
+
+
+def _sweep_in_process(monkeypatch, seqs, files, *extra):
+    """``evaluate.py -m`` through the real Hydra entry point (launcher, callbacks), in this process."""
+    from hydra.core.global_hydra import GlobalHydra
+
+    from mitbench.cli import evaluate_main
+
+    monkeypatch.setattr(sys, "argv", ["evaluate.py", "-m", "logger=none", "suite=external", f"suite.path={seqs}",
+                                      "model=precomputed", f"model.path={','.join(files)}", "references=none",
+                                      "calibration=none", "suite.n_boot=20", "trainer.enable_progress_bar=false",
+                                      *extra])
+    try:
+        evaluate_main()
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def test_the_callback_pools_only_the_jobs_of_its_own_sweep(tmp_path):
+    from omegaconf import OmegaConf
+
+    from mitbench.compare import CompareCallback
+
+    sweep = tmp_path / "sweep"
+    _run_dir(sweep, "0_m_a", css=0.7, css_pvalue=0.01, sweep_id="second")
+    _run_dir(sweep, "1_m_b", css=0.6, css_pvalue=0.04, sweep_id="first")  # left by an earlier sweep
+    _run_dir(sweep, "2_m_c", css=0.5, css_pvalue=0.02)  # a single run copied in: no sweep id
+    config = OmegaConf.create({"hydra": {"sweep": {"dir": str(sweep)}, "job": {"env_set": {"MITBENCH_SWEEP_ID": "second"}}}})
+    CompareCallback().on_multirun_start(config)
+    CompareCallback().on_multirun_end(config)
+    t = pd.read_csv(sweep / "comparison.csv")
+    assert t["run"].tolist() == ["0_m_a"] and t["css_p_fdr"].tolist() == pytest.approx([0.01])  # a family of one
+    assert finished_runs(sweep, "first") == [sweep / "1_m_b"] and len(finished_runs(sweep)) == 3
+
+
+@pytest.mark.slow
+def test_a_second_sweep_into_the_same_folder_compares_only_its_own_jobs(tmp_path, monkeypatch):
+    seqs, files = _score_files(tmp_path)
+    sweep = tmp_path / "sweep"
+    _sweep_in_process(monkeypatch, seqs, files[:2], f"hydra.sweep.dir={sweep}")
+    first = pd.read_csv(sweep / "comparison.csv")
+    assert first["css"].tolist() == pytest.approx([1.0, 5 / 6])
+    assert len({json.loads((d / "metrics.json").read_text())["sweep_id"] for d in finished_runs(sweep)}) == 1
+    _sweep_in_process(monkeypatch, seqs, files[2:], f"hydra.sweep.dir={sweep}")  # job 0 only; 1_ is the first's
+    t = pd.read_csv(sweep / "comparison.csv")
+    assert t["run"].tolist() == ["0_external_precomputed"] and t["css"].tolist() == [0.0]
+    assert t["css_p_fdr"].tolist() == pytest.approx(t["css_pvalue"].tolist())  # a BH family of one
+    ids = {json.loads((d / "metrics.json").read_text())["sweep_id"] for d in finished_runs(sweep)}
+    assert len(ids) == 2  # each job records its own sweep's id
+
+
+def test_two_sweeps_started_at_once_get_their_own_folders():
+    from hydra import compose as hydra_compose, initialize_config_dir
+    from omegaconf import OmegaConf
+
+    from helpers import CONF
+
+    dirs = []
+    for _ in range(2):
+        with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
+            cfg = hydra_compose("evaluate", return_hydra_config=True)
+        dirs.append(cfg.hydra.sweep.dir)
+        assert cfg.hydra.sweep.dir == cfg.hydra.sweep.dir  # cached: one value per sweep config
+        assert OmegaConf.select(cfg, "hydra.job.env_set.MITBENCH_SWEEP_ID") == dirs[-1].rsplit("/", 1)[1]
+    assert dirs[0] != dirs[1] and all(d.startswith("multirun/evaluate/") for d in dirs)

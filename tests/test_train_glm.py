@@ -150,3 +150,72 @@ def test_shipped_architectures_build_at_their_documented_size(name, kind, low, h
     model = hydra.utils.instantiate(train_cfg([f"model={name}", "genome=x.fa"]).model)
     n = sum(p.numel() for p in model.parameters())
     assert model.kind == kind and low < n < high, (name, n)
+
+
+def _visible_copy(causal_run, tmp_path):
+    import shutil
+
+    from helpers import visible_files
+
+    out = shutil.copytree(causal_run[0], tmp_path / "run", symlinks=True)  # the shared run stays as it was
+    return out, visible_files(out), (out / "checkpoints" / "last.ckpt").read_bytes()
+
+
+@pytest.mark.parametrize("change", [["seed=1"], ["model.lr=0.001", "data.context=16"], ["genome=GENOME2"]])
+def test_resume_with_other_training_settings_is_refused_naming_them(causal_run, genome, tmp_path, change):
+    from helpers import visible_files
+    from mitbench.resume import ResumeRefused
+
+    out, before, ckpt = _visible_copy(causal_run, tmp_path)
+    other = tmp_path / "other.fa"
+    other.write_text(">x\n" + "ACGT" * 2000 + "\n")
+    change = [c.replace("GENOME2", str(other)) for c in change]
+    keys = [c.split("=")[0] for c in change]
+    with pytest.raises(ResumeRefused, match="trained with other settings than this run: ") as err:
+        run(train_cfg([*CAUSAL, f"genome={genome}", f"paths.output_dir={out}", *change]))
+    named = str(err.value).split("this run: ")[1].split(". Resuming")[0]
+    assert all(f"{k}: " in named for k in keys) and "\n" not in str(err.value)
+    assert visible_files(out) == before and (out / "checkpoints" / "last.ckpt").read_bytes() == ckpt
+
+
+class _Planted:
+    """Unpickling this calls ``Path.write_text`` (what a crafted checkpoint does with ``os.system``)."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import pathlib
+
+        return pathlib.Path.write_text, (pathlib.Path(self.marker), "code ran")
+
+
+def test_a_pickled_resume_checkpoint_is_refused_and_never_runs(genome, tmp_path, monkeypatch):
+    from mitbench.resume import ResumeRefused
+
+    monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")  # turns torch's default into unpickling
+    out, marker = tmp_path / "run", tmp_path / "ran"
+    (out / "checkpoints").mkdir(parents=True)
+    torch.save({"state_dict": {}, "epoch": 0, "global_step": 0, "payload": _Planted(marker)},
+               out / "checkpoints" / "last.ckpt")
+    with pytest.raises(ResumeRefused, match="was refused: it holds pickled Python objects"):
+        run(train_cfg([*CAUSAL, f"genome={genome}", f"paths.output_dir={out}"]))
+    assert not marker.exists() and not (out / "hf").exists()
+
+
+def test_lightning_resume_reads_the_checkpoint_with_weights_only(causal_run, genome, tmp_path, monkeypatch):
+    """Lightning's own torch.load of the resume checkpoint is restricted too (not only mitbench's check)."""
+    import lightning.pytorch.trainer.connectors.checkpoint_connector as connector
+
+    calls = []
+    load = connector._CheckpointConnector.resume_start
+
+    def spy(self, checkpoint_path=None, weights_only=None):
+        calls.append(weights_only)
+        return load(self, checkpoint_path, weights_only=weights_only)
+
+    monkeypatch.setattr(connector._CheckpointConnector, "resume_start", spy)
+    monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")
+    out, _, _ = _visible_copy(causal_run, tmp_path)
+    metrics = run(train_cfg([*CAUSAL, f"genome={genome}", f"paths.output_dir={out}", "trainer.max_steps=11"]))
+    assert metrics["resumed"] and metrics["steps"] == 11 and calls and all(w is True for w in calls)

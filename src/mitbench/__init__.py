@@ -71,6 +71,10 @@ def _register_resolvers() -> None:
         OmegaConf.register_new_resolver("sweep_group", _sweep_group)
     if not OmegaConf.has_resolver("safe_name"):
         OmegaConf.register_new_resolver("safe_name", _safe_name)
+    if not OmegaConf.has_resolver("sweep_id"):  # cached: one value per sweep config, copied into its jobs
+        from mitbench.sweeps import new_sweep_id
+
+        OmegaConf.register_new_resolver("sweep_id", new_sweep_id, use_cache=True)
 
 
 _register_resolvers()

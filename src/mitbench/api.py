@@ -20,11 +20,25 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import torch
 
-_PLAIN = re.compile(r"^[\w./:~+\-@]+$")
+_PLAIN = re.compile(r"^[A-Za-z0-9_./:+@-][A-Za-z0-9_./:~+@-]*$")  # what Hydra's lexer reads unquoted, as typed
+
+
+def quoted(text: str) -> str:
+    """``text`` as a quoted Hydra override value that composes to exactly ``text``.
+
+    Two layers read it: OmegaConf resolves ``${...}`` (a literal ``${`` is written ``\\${``, and ``k``
+    backslashes before it as ``2k``), and Hydra's quoted strings treat backslashes as escapes only
+    before a quote (``k`` backslashes before a quote inside are written ``2k + 1``, before the
+    closing quote ``2k``). Commas, brackets, braces, ``=`` and spaces need only the quotes.
+    """
+    text = re.sub(r"(\\*)\$\{", lambda m: "\\" * (2 * len(m.group(1)) + 1) + "${", text)
+    text = re.sub(r"(\\*)'", lambda m: "\\" * (2 * len(m.group(1)) + 1) + "'", text)
+    text = re.sub(r"(\\+)$", lambda m: "\\" * (2 * len(m.group(1))), text)
+    return f"'{text}'"
 
 
 def _value(value: Any) -> str:
-    """A Python value as a Hydra override value."""
+    """A Python value as a Hydra override value (a string that is not a plain word is quoted exactly)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -34,7 +48,7 @@ def _value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_value(v) for v in value) + "]"
     text = str(value)
-    return text if _PLAIN.match(text) else "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return text if _PLAIN.match(text) else quoted(text)
 
 
 def overrides_from(kwargs: dict[str, Any], extra: Iterable[str] = ()) -> list[str]:
@@ -64,7 +78,9 @@ def evaluate(model: str = "pa_pwm", suite: str = "mit", output_dir: str | Path |
     model, suite : str
         Config names (``mitbench list models``, ``mitbench list suites``).
     output_dir : path, optional
-        Run directory; default ``outputs/api/<suite>/<model>/<time>`` under the working directory.
+        Run directory, taken literally (commas, brackets, quotes and ``${...}`` are characters of the
+        path, never override syntax); default ``outputs/api/<suite>/<model>/<time>`` under the
+        working directory.
     overrides : sequence of str
         Command-line style overrides (``"calibration=none"``).
     **kwargs
@@ -72,8 +88,12 @@ def evaluate(model: str = "pa_pwm", suite: str = "mit", output_dir: str | Path |
     """
     from mitbench.evaluate import run
 
-    out = Path(output_dir) if output_dir else Path("outputs/api") / suite / model / time.strftime("%Y-%m-%d_%H-%M-%S")
-    cfg = compose("evaluate", [f"model={model}", f"suite={suite}", f"paths.output_dir={out}",
+    from mitbench.outputs import safe_name
+
+    out = Path(output_dir) if output_dir else (Path("outputs/api") / safe_name(suite) / safe_name(model)
+                                               / time.strftime("%Y-%m-%d_%H-%M-%S"))
+    # a path is data, never an override expression: quoted exactly (commas, brackets, ${...} stay as typed)
+    cfg = compose("evaluate", [f"model={_value(model)}", f"suite={_value(suite)}", f"paths.output_dir={quoted(str(out))}",
                                *overrides_from(kwargs, overrides)])
     return run(cfg)
 

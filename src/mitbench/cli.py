@@ -49,13 +49,21 @@ def _missing_value_help(cfg: DictConfig, key: str) -> str:
 
 
 def _run_user_facing(fn: Callable[[DictConfig], Any], cfg: DictConfig) -> Any:
-    """Run, turning a missing required value or a missing dataset folder into one paragraph."""
+    """Run, turning a missing required value, a missing dataset folder or a refused run folder into
+    one paragraph; SIGTERM ends the process with the status a shell reports for it (143)."""
     from mitbench.console import configure
     from mitbench.datasets import DATASETS
+    from mitbench.rundir import RunDirRefused
+    from mitbench.terminate import EXIT_CODE, Terminated
 
     configure(bool(cfg.get("verbose")))
     try:
         return fn(cfg)
+    except Terminated as err:
+        print(f"mitbench: {err}", file=sys.stderr)
+        raise SystemExit(EXIT_CODE) from None
+    except RunDirRefused as err:
+        raise SystemExit(f"mitbench: {err}") from None
     except MissingMandatoryValue as err:
         raise SystemExit(_missing_value_help(cfg, err.full_key)) from None
     except FileNotFoundError as err:
@@ -101,11 +109,12 @@ def audit_main(cfg: DictConfig) -> float | None:
 @hydra.main(version_base="1.3", config_path="conf/train_glm", config_name="train_glm")
 def train_glm_main(cfg: DictConfig) -> float | None:
     """``python train_glm.py genome=<FASTA> [model=...] [task=pretrain|contrastive]``: held-out bits/nt."""
+    from mitbench.resume import ResumeRefused
     from mitbench.train_glm import ConfigError, run
 
     try:
         value = _run_user_facing(run, cfg).get("heldout_bits_per_nt")
-    except ConfigError as err:  # a wrong option: one line, no traceback
+    except (ConfigError, ResumeRefused) as err:  # a wrong option or checkpoint: one paragraph, no traceback
         raise SystemExit(f"train_glm: {err}") from None
     return float(value) if isinstance(value, (int, float)) else None
 

@@ -26,6 +26,7 @@ from mitbench.metrics.stats import bh_adjust
 from mitbench.outputs import SPEC_FILE
 from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table
 from mitbench.suites.spec import TIE_RULE, Metric
+from mitbench.sweeps import ENV, sweep_id_of
 
 log = logging.getLogger(__name__)
 
@@ -116,13 +117,31 @@ def compare_runs(dirs: Iterable[str | Path]) -> pd.DataFrame:
 
 
 def _overrides(run_dir: Path) -> str:
-    """The job's command-line overrides (``overrides.yaml`` written by evaluate), space-joined; "" if none."""
+    """The job's command-line overrides (``overrides.yaml`` written by evaluate), space-joined; "" if none.
+
+    The file is data: read as plain YAML, so ``${oc.env:...}`` or any other interpolation in an
+    override stays the text the user typed (resolving it put an environment variable's value into
+    the comparison).
+
+    Raises
+    ------
+    ValueError
+        Naming the file, if it is not a YAML list of strings.
+    """
     path = next((p for p in (run_dir / "overrides.yaml", run_dir / ".hydra" / "overrides.yaml") if p.is_file()), None)
     if path is None:
         return ""
-    from omegaconf import OmegaConf
+    import yaml
 
-    return " ".join(str(o) for o in OmegaConf.load(path))
+    try:
+        items = yaml.safe_load(path.read_text())
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not a YAML list of overrides ({type(err).__name__})") from None
+    if items is None:
+        return ""
+    if not isinstance(items, list) or not all(isinstance(o, str) for o in items):
+        raise ValueError(f"{path}: expected a YAML list of override strings, got {type(items).__name__}")
+    return " ".join(items)
 
 
 def comparison_markdown(table: pd.DataFrame) -> str:
@@ -200,13 +219,25 @@ def comparison_figure(table: pd.DataFrame, path: Path) -> Path | None:
     return save_figure(fig, path)
 
 
-def finished_runs(sweep_dir: str | Path) -> list[Path]:
-    """Job directories under ``sweep_dir`` holding a ``metrics.json``, in job-number order."""
+def finished_runs(sweep_dir: str | Path, sweep_id: str | None = None) -> list[Path]:
+    """Job directories under ``sweep_dir`` holding a ``metrics.json``, in job-number order; with
+    ``sweep_id``, only the jobs of that sweep (their ``metrics.json`` records it, see
+    :mod:`mitbench.sweeps`): the finished jobs of an earlier sweep into the same folder are left out."""
     def key(p: Path):
         head = p.name.split("_", 1)[0]
         return (int(head) if head.isdigit() else 10**9, p.name)
 
-    return sorted((p.parent for p in Path(sweep_dir).glob("*/metrics.json")), key=key)
+    runs = sorted((p.parent for p in Path(sweep_dir).glob("*/metrics.json")), key=key)
+    if sweep_id is None:
+        return runs
+    return [d for d in runs if _sweep_of(d) == sweep_id]
+
+
+def _sweep_of(run_dir: Path) -> str | None:
+    try:
+        return json.loads((run_dir / "metrics.json").read_text()).get("sweep_id")
+    except (OSError, ValueError, AttributeError):  # unreadable: not a job of this sweep
+        return None
 
 
 class CompareCallback(Callback):
@@ -221,11 +252,19 @@ class CompareCallback(Callback):
     def __init__(self, stem: str = "comparison") -> None:
         self.stem = stem
 
+    def on_multirun_start(self, config, **kwargs: Any) -> None:
+        sweep_id_of(config)  # resolved here, before any job's config is made, so all jobs share it
+
     def on_multirun_end(self, config, **kwargs: Any) -> None:
-        sweep_dir = Path(str(config.hydra.sweep.dir))
-        runs = finished_runs(sweep_dir)
+        sweep_dir, sweep = Path(str(config.hydra.sweep.dir)), sweep_id_of(config)
+        if sweep is None:
+            log.warning("the config sets no hydra.job.env_set.%s: pooling every finished run under %s", ENV, sweep_dir)
+        runs = finished_runs(sweep_dir, sweep)
+        others = len(finished_runs(sweep_dir)) - len(runs)
+        if others:
+            log.warning("%s: %d finished run(s) of other sweeps left out of this sweep's comparison", sweep_dir, others)
         if not runs:
-            log.warning("no finished runs (metrics.json) under %s; no comparison written", sweep_dir)
+            log.warning("no finished runs (metrics.json) of this sweep under %s; no comparison written", sweep_dir)
             return
         csv_path, _ = write_comparison(compare_runs(runs), sweep_dir, self.stem)
         log.info("comparison of %d run(s) written to %s", len(runs), csv_path)

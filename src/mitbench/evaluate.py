@@ -25,6 +25,7 @@ from mitbench.metrics.calibration import calibrate
 from mitbench.models.writer import ScoreWriter
 from mitbench.outputs import SPEC_FILE, run_staged, write_json, write_scores
 from mitbench.suites.spec import TIE_RULE, MetricSpec
+from mitbench.sweeps import job_sweep_id
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,9 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     }
     if limit:
         metrics.update({"smoke": True, "limit": int(limit)})
+    sweep = job_sweep_id()
+    if sweep:  # the sweep's comparison pools the jobs that carry its id, never an earlier sweep's
+        metrics["sweep_id"] = sweep
     metrics.update(suite.summarize(table))
     spec = suite.spec
     for name, ref in refs.items():

@@ -15,11 +15,14 @@ new set at the same instant. A run that fails or is killed never reaches the ren
 published set (logger files included) stays byte-identical; its unpublished folder is removed
 on exit, or by the next run into the folder (named in a warning) after a ``kill -9``.
 Hydra's job log (``<job>.log``) is not a result: it is Hydra's append-only log of every attempt.
+
+Before anything is written, the folder is checked (:mod:`mitbench.rundir`): internal names that
+are links, or a folder inside a published set, are refused; mitbench deletes only version folders
+it made, and moves anything else out of the way into ``.kept/``. SIGTERM stops a run like Ctrl+C
+(:mod:`mitbench.terminate`).
 """
 from __future__ import annotations
 
-import errno
-import fcntl
 import json
 import logging
 import math
@@ -29,18 +32,17 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
+
+from mitbench.rundir import (CURRENT, KEPT, LOCK, OWN_VERSION, PREVIOUS, VERSIONS, RunDirBusy,  # noqa: F401
+                             RunDirRefused, check_inside_a_set, check_internal_names, lock, set_aside, umask)
+from mitbench.terminate import SigtermStops
 
 log = logging.getLogger(__name__)
 
 SPEC_FILE = "spec.json"  # a run's metric spec (mitbench.suites.spec.MetricSpec.to_dict()), beside metrics.json
-LOCK, VERSIONS, CURRENT, PREVIOUS, KEPT = ".lock", ".versions", "current", "previous", ".kept"
 PRIVATE = (".shards",)  # working state of a run inside its version folder, never published
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.+=-]")
-
-
-class RunDirBusy(RuntimeError):
-    """Another process holds the run folder's lock."""
 
 
 def safe_name(value: Any) -> str:
@@ -62,40 +64,59 @@ class StagedOutput:
     ``stage.path`` is a new, private ``out_dir/.versions/<id>`` (held under the folder's lock from
     entry to exit); on normal exit it is published (see the module docstring), on an exception
     it is removed and ``out_dir`` is unchanged. In a DDP rank > 0 ``stage.path`` is a scratch
-    folder outside ``out_dir`` that is never published (rank 0 writes the results).
+    folder outside ``out_dir`` that is never published (rank 0 writes the results). In between,
+    SIGTERM raises :class:`mitbench.terminate.Terminated` (the run then unwinds like a failure).
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The run folder.
+    internal : sequence of str
+        Names the entry point keeps in ``out_dir`` beside the versions (e.g. ``checkpoints``),
+        checked like the folder's own (no links).
 
     Raises
     ------
     RunDirBusy
         On entry, if another run is writing into ``out_dir`` (the message names its pid).
+    RunDirRefused
+        On entry, before anything is written, if ``out_dir`` is inside a published set or one of
+        its internal names is a link (:mod:`mitbench.rundir`).
     """
 
-    def __init__(self, out_dir: str | Path) -> None:
+    def __init__(self, out_dir: str | Path, internal: Sequence[str] = ()) -> None:
         self.out_dir = Path(out_dir)
+        self.internal = tuple(internal)
         self.path: Path | None = None
         self._lock_fd: int | None = None
         self._published = False
+        self._sigterm = SigtermStops()
 
     def __enter__(self) -> "StagedOutput":
         if not is_launcher_process():
             self.path = Path(tempfile.mkdtemp(prefix="mitbench-rank-"))
             return self
+        check_inside_a_set(self.out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self._lock_fd = _lock(self.out_dir / LOCK)
+        self._lock_fd = lock(self.out_dir / LOCK)
+        self._sigterm.start()
         try:
+            check_internal_names(self.out_dir, self.internal)
             _remove_unpublished(self.out_dir)
             versions = self.out_dir / VERSIONS
             versions.mkdir(exist_ok=True)
             stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
             self.path = Path(tempfile.mkdtemp(prefix=f"{stamp}-{os.getpid()}-", dir=versions))
-            os.chmod(self.path, 0o777 & ~_umask())  # mkdtemp makes it private (0700); results follow the umask
+            os.chmod(self.path, 0o777 & ~umask())  # mkdtemp makes it private (0700); results follow the umask
         except BaseException:
             self._unlock()
+            self._sigterm.close()
             raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self.path is not None
+        self._sigterm.holding = True  # a publish or a cleanup, once begun, finishes (kill -9 aside)
         try:
             if exc_type is None and self._lock_fd is not None:
                 publish(self.out_dir, self.path)
@@ -104,6 +125,7 @@ class StagedOutput:
             if not self._published:
                 shutil.rmtree(self.path, ignore_errors=True)
             self._unlock()
+            self._sigterm.close(self._published)
 
     def _unlock(self) -> None:
         if self._lock_fd is not None:
@@ -111,7 +133,7 @@ class StagedOutput:
             self._lock_fd = None
 
 
-def run_staged(out_dir: str | Path, work, what: str = "outputs") -> Any:
+def run_staged(out_dir: str | Path, work, what: str = "outputs", internal: Sequence[str] = ()) -> Any:
     """``work(version_dir)`` inside a :class:`StagedOutput` of ``out_dir``; log where it went.
 
     Parameters
@@ -123,41 +145,15 @@ def run_staged(out_dir: str | Path, work, what: str = "outputs") -> Any:
     what : str
         Name in the log line (``"<what> written to <out_dir>"``), logged only when ``work`` returned
         something (a DDP rank > 0 returns an empty result).
+    internal : sequence of str
+        Names the entry point keeps beside the versions (see :class:`StagedOutput`).
     """
     out_dir = Path(out_dir)
-    with StagedOutput(out_dir) as stage:
+    with StagedOutput(out_dir, internal) as stage:
         result = work(stage.path)
     if result:
         log.info("%s written to %s", what, out_dir)
     return result
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _lock(path: Path) -> int | None:
-    """Take the exclusive lock on ``path``; the descriptor, or None where the file system has none."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "unknown pid"
-        os.close(fd)
-        raise RunDirBusy(f"{path.parent}: another mitbench run ({holder}) is writing into this folder; "
-                         "wait for it to finish or choose another output folder (hydra.run.dir=...)") from None
-    except OSError as err:
-        if err.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
-            os.close(fd)
-            raise
-        log.warning("%s: the file system has no locks (%s); concurrent runs into this folder are not "
-                    "serialised", path.parent, err.strerror)
-        return fd
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
-    return fd
 
 
 def _target(link: Path) -> str | None:
@@ -181,13 +177,21 @@ def published_versions(out_dir: Path) -> set[str]:
     return {Path(t).name for t in names if t}
 
 
-def _remove_unpublished(out_dir: Path) -> None:
-    """Remove what killed or failed runs left (caller holds the lock), naming each in a warning."""
+def _unpublished(out_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Entries of ``.versions`` no set links to: ``(mitbench's own version folders, anything else)``."""
     keep = published_versions(out_dir)
     versions = out_dir / VERSIONS
-    leftovers = [p for p in versions.iterdir() if p.name not in keep] if versions.is_dir() else []
+    stale = [p for p in versions.iterdir() if p.name not in keep] if versions.is_dir() else []
+    own = [p for p in stale if OWN_VERSION.match(p.name) and p.is_dir() and not p.is_symlink()]
+    return own, [p for p in stale if p not in own]
+
+
+def _remove_unpublished(out_dir: Path) -> None:
+    """Remove what killed or failed runs left (caller holds the lock), naming each in a warning;
+    what mitbench did not write (adopted results, the user's own folders) goes to ``.kept/``."""
+    own, foreign = _unpublished(out_dir)
     # the folders of the earlier, per-file staging (mitbench < 0.2)
-    leftovers += [p for p in out_dir.glob(".staging-*")] + [p for p in (out_dir / ".shards",) if p.exists()]
+    leftovers = own + [p for p in out_dir.glob(".staging-*")] + [p for p in (out_dir / ".shards",) if p.exists()]
     leftovers += [p for p in out_dir.glob(".link-*") if p.is_symlink()]
     for p in leftovers:
         log.warning("%s: removing %s, left unpublished by a killed or failed run", out_dir, p.name)
@@ -195,6 +199,8 @@ def _remove_unpublished(out_dir: Path) -> None:
             p.unlink()
         else:
             shutil.rmtree(p, ignore_errors=True)
+    if foreign:
+        set_aside(out_dir, foreign, f"in {VERSIONS}/, not written by a mitbench run or no longer published")
 
 
 def publish(out_dir: Path, version: Path) -> None:
@@ -206,7 +212,8 @@ def publish(out_dir: Path, version: Path) -> None:
        else (put there by hand) moves to ``.kept/<time>/`` and is never deleted;
     2. a link ``<name> -> current/<name>`` for each entry of ``version`` (new names dangle until 3);
     3. ``previous`` -> the old set, then ``current`` -> ``version`` (the one atomic switch);
-    4. unreferenced versions and links to names the new set lacks are removed.
+    4. unreferenced versions and links to names the new set lacks are removed; an unreferenced
+       version mitbench did not write (adopted in step 1) moves to ``.kept/``.
     """
     for name in PRIVATE:
         shutil.rmtree(version / name, ignore_errors=True)
@@ -223,10 +230,11 @@ def publish(out_dir: Path, version: Path) -> None:
         _link(out_dir / PREVIOUS, old)
     _link(out_dir / CURRENT, f"{VERSIONS}/{version.name}")
     _fsync(out_dir)
-    keep = published_versions(out_dir)
-    for p in (out_dir / VERSIONS).iterdir():
-        if p.name not in keep:
-            shutil.rmtree(p, ignore_errors=True)
+    own, foreign = _unpublished(out_dir)
+    for p in own:
+        shutil.rmtree(p, ignore_errors=True)
+    if foreign:
+        set_aside(out_dir, foreign, "replaced results that no mitbench run wrote")
     for p in out_dir.iterdir():
         target = _target(p)
         if target and target.startswith(f"{CURRENT}/") and not p.exists():
@@ -238,21 +246,19 @@ def _adopt_in_the_way(out_dir: Path, names: list[str]) -> None:
     in_the_way = [n for n in names if (out_dir / n).exists() and not (out_dir / n).is_symlink()]
     if not in_the_way:
         return
-    stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}"
-    if _target(out_dir / CURRENT) is None:  # results of a run before versioning: they become a version
+    if _target(out_dir / CURRENT) is None:  # results of a run before versioning (or the user's own files)
+        stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}"
         legacy = out_dir / VERSIONS / f"legacy-{stamp}"
         legacy.mkdir()
+        log.warning("%s: %s (not written by a versioned mitbench run) become the `previous` set, %s/%s; when a "
+                    "later run replaces it they move to %s/, never deleted", out_dir, ", ".join(in_the_way),
+                    VERSIONS, legacy.name, KEPT)
         _link(out_dir / CURRENT, f"{VERSIONS}/{legacy.name}")
         for name in in_the_way:
             os.rename(out_dir / name, legacy / name)
             _link(out_dir / name, f"{CURRENT}/{name}")
         return
-    kept = out_dir / KEPT / stamp  # put there by hand: set aside, never deleted
-    kept.mkdir(parents=True)
-    log.warning("%s: moving %s (not part of a published set) to %s", out_dir, ", ".join(in_the_way),
-                kept.relative_to(out_dir))
-    for name in in_the_way:
-        os.rename(out_dir / name, kept / name)
+    set_aside(out_dir, [out_dir / n for n in in_the_way], "not part of a published set")
 
 
 def _fsync(path: Path) -> None:

@@ -43,7 +43,9 @@ def load_run(run_dir: str | Path) -> Run:
         table = pd.read_parquet(d / "scores.parquet")
     else:
         header = pd.read_csv(d / "scores.csv", nrows=0).columns
+        # write_scores writes a missing value as an empty cell and nothing else: "NA", "null", "None"
+        # in the file are values (an id, a group, a gene name), not missing ones
         table = pd.read_csv(d / "scores.csv", dtype={c: str for c in STRING_COLUMNS if c in header},
-                            keep_default_na=True)
+                            keep_default_na=False, na_values=[""])
     spec = json.loads((d / SPEC_FILE).read_text()) if (d / SPEC_FILE).is_file() else {}
     return Run(d, table, json.loads((d / "metrics.json").read_text()), spec)

@@ -7,7 +7,8 @@ Outputs (into ``cfg.paths.output_dir``; the final files all-or-nothing via
 ``learning_curve.csv`` + ``learning_curve.png`` (validation bits/nt vs tokens seen),
 ``report.md``, ``config.yaml``/``overrides.yaml``, and ``checkpoints/last.ckpt`` (written after
 every epoch; rerunning into the same directory, ``hydra.run.dir=<run>``, resumes from it with the
-time budget already spent restored).
+time budget already spent restored, if it holds only tensors and plain values and was trained with
+this run's settings: :mod:`mitbench.resume`).
 
 Held-out figures are computed after training, in float32, on every window of the validation and
 test blocks (both strands), for the model and, fitted in the same run on the same training bases,
@@ -35,6 +36,7 @@ from mitbench.loggers import build_loggers, log_run
 from mitbench.models.components.markov import markov_bits_per_nt
 from mitbench.models.genome_lm import GenomeLM
 from mitbench.outputs import run_staged, write_json
+from mitbench.resume import ResumeRefused, StampTrainingConfig, checked_resume, training_config  # noqa: F401
 
 log = logging.getLogger(__name__)
 TRAINABLE = Path(__file__).parent / "conf" / "train_glm" / "model"
@@ -69,14 +71,26 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     Results and logger files go into the run folder's private version folder, published in one
     rename on success (:class:`mitbench.outputs.StagedOutput`); the resume checkpoint
     (``checkpoints/last.ckpt``) lives beside the versions, so a killed run resumes.
+
+    Raises
+    ------
+    ResumeRefused
+        If ``checkpoints/last.ckpt`` exists (and ``resume`` is true) but holds pickled Python
+        objects, cannot be read, or was trained with other settings (:func:`mitbench.resume.checked_resume`).
     """
     check_config(cfg)
     out_dir = Path(cfg.paths.output_dir)
-    return run_staged(out_dir, lambda stage: _run(cfg, out_dir, stage), "train_glm outputs")
+    return run_staged(out_dir, lambda stage: _run(cfg, out_dir, stage), "train_glm outputs", internal=("checkpoints",))
 
 
 def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
     t0, cpu0 = time.perf_counter(), time.process_time()
+    stamp = training_config(cfg)
+    last = out_dir / "checkpoints" / "last.ckpt"
+    resume = str(last) if cfg.get("resume", True) and last.is_file() else None
+    if resume:  # before anything is built: a refused checkpoint costs nothing
+        checked_resume(last, stamp)
+        log.info("resuming from %s", resume)
     if cfg.get("threads"):
         torch.set_num_threads(int(cfg.threads))
     L.seed_everything(cfg.seed, workers=True, verbose=False)
@@ -88,14 +102,12 @@ def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
     if limit is not None and need > limit:
         raise ConfigError(f"data.context={datamodule.context} needs {need} positions; the model has {limit}")
 
-    last = out_dir / "checkpoints" / "last.ckpt"
-    resume = str(last) if cfg.get("resume", True) and last.is_file() else None
-    if resume:
-        log.info("resuming from %s", resume)
     checkpoint = ModelCheckpoint(dirpath=last.parent, save_last=True, save_top_k=0, enable_version_counter=False)
     loggers = build_loggers(cfg, stage_dir)
-    trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[checkpoint], logger=loggers or False)
-    trainer.fit(module, datamodule=datamodule, ckpt_path=resume)
+    trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[checkpoint, StampTrainingConfig(stamp)],
+                                      logger=loggers or False)
+    # weights_only=True explicitly: torch's default can be switched off by TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD
+    trainer.fit(module, datamodule=datamodule, ckpt_path=resume, weights_only=True)
     fit_cpu_s = time.process_time() - cpu0  # CPU seconds of all threads: what the run got on a shared machine
     timer = next((cb for cb in trainer.callbacks if isinstance(cb, Timer)), None)
 
