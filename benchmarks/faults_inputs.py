@@ -135,7 +135,7 @@ def checkpoint_fault(tmp: Path, row, visible) -> None:
     after = visible(tmp / "ck", "")
     row("model.checkpoint=<pickle that runs a shell command>",
         f"{outcome}; payload ran: {marker.exists()}; previous results "
-        + ("byte-identical" if after == before else "CHANGED"), marker.exists() or after != before, False)
+        + ("byte-identical" if after == before else "CHANGED"), after != before, False, executed=marker.exists())
 
 
 def name_faults(tmp: Path, row, cli) -> None:

@@ -60,7 +60,7 @@ def code_faults(tmp: Path, row) -> None:
     finally:
         os.environ.pop("LOCAL_KERNELS") if old is None else os.environ.update(LOCAL_KERNELS=old)
     row("config.json attn_implementation=kernels-community/flash-attn (a Hub kernel; kernels installed)",
-        outcome, False, False, code=marker.exists())
+        outcome, False, False, executed=marker.exists())
 
     marker = tmp / "TOKENIZER_RAN"
     path = _bert(tmp, "tok-auto-map")
@@ -72,7 +72,7 @@ def code_faults(tmp: Path, row) -> None:
     if scorer is not None:
         outcome += f" with {type(scorer.tok.tokenizer).__name__}, not the repo's DnaTokenizer"
     row("tokenizer_config.json auto_map -> tok.DnaTokenizer (config.json clean)", outcome, False,
-        scorer is not None, code=marker.exists())
+        scorer is not None, executed=marker.exists())
 
 
 def _scores(scorer, seqs) -> np.ndarray:
