@@ -30,8 +30,11 @@ QUICK = {
     "nullsettes_speed": (["--quick"], "nullsettes"),
     "audit_speed": (["--quick", "--out", "{tmp}/audit_speed"], None),
     "audit_acceptance": (["--quick", "--out", "{tmp}/audit_acceptance"], None),
+    "verdict_false_positives": (["--quick"], None),
     "faults": (["--ci"], None),
 }
+# modules of benchmarks/ that are parts of another script, not benchmarks of their own
+PARTS = ("_paths", "run_quick", "knows_nothing", "faults_inputs", "faults_readers", "faults_models", "faults_folders")
 
 
 def run_one(name: str, argv: list[str]) -> str:
