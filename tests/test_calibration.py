@@ -90,3 +90,22 @@ def test_null_and_references_through_evaluate(tmp_path):
     again = run(compose([*over, f"paths.output_dir={tmp_path / 'b'}"]))
     assert again["n_scored"] == 0 and again["css_null_values"] == m["css_null_values"]
     assert np.array_equal(pd.read_csv(tmp_path / "b" / "scores.csv")["score"], table["score"])
+
+
+def test_a_second_checkpoint_of_one_architecture_reuses_the_twins(tmp_path):
+    """The null is paid once per architecture: twins depend on the config, tokenizer, seed and scoring
+    settings, not on the parent's weights, path or name (issue 26 item 5)."""
+    first, second = tm.causal(tmp_path / "a" / "ckpt", "gpt2", seed=0), tm.causal(tmp_path / "b" / "other", "gpt2", seed=7)
+    one = CausalLMScorer("one", str(first), cache_dir=None)
+    two = CausalLMScorer("two", str(second), cache_dir=None)
+    assert one.cache_key("ACGT") != two.cache_key("ACGT")  # different weights, different scores
+    assert one.random_init_copy(3).cache_key("ACGT") == two.random_init_copy(3).cache_key("ACGT")
+    assert one.random_init_copy(3).cache_key("ACGT") != one.random_init_copy(4).cache_key("ACGT")
+    fasta = _fasta(tmp_path / "s.fa")
+    over = ["model=hf_causal", "logger=none", "calibration.n_null=3", "alpha=0.25", "suite=external",
+            f"suite.path={fasta}", "suite.n_boot=20", f"paths.cache_dir={tmp_path / 'cache'}",
+            "trainer.enable_progress_bar=false", "references=none"]
+    a = run(compose([*over, f"model.path={first}", f"paths.output_dir={tmp_path / 'ra'}"]))
+    b = run(compose([*over, f"model.path={second}", "model.name=two", f"paths.output_dir={tmp_path / 'rb'}"]))
+    assert a["n_scored"] == b["n_scored"] == 36 and b["css_null_values"] == a["css_null_values"]
+    assert b["n_null_scored"] == 0 and a["n_null_scored"] == 3 * 36

@@ -109,6 +109,7 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     metrics["calibration"] = _calibration_note(cfg, calibration, model, bool(panel))
     if has_null:
         metrics.update(calibrate(metrics, [suite.summarize_null(n.table) for n in nulls], spec.calibrated_metrics()))
+        metrics["n_null_scored"] = sum(n.n_scored for n in nulls)  # 0 when the twins came from the cache
     if panel:
         metrics.update(calibrate(metrics, [suite.summarize_null(p.table) for p in panel], spec.panel, prefix="panel"))
     metrics.update(suite.verdict(metrics, alpha, has_null))

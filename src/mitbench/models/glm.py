@@ -127,10 +127,17 @@ class HFScorer(Scorer, abc.ABC):
 
     def identity(self) -> dict[str, Any]:
         trainer = self._trainer
-        return {**super().identity(), "path": self.path, "revision": self.revision, "source": self.source,
-                "tokenizer": self.tok.fingerprint(), "dtype": self.dtype_name,
-                "attn_implementation": self.attn_implementation, "score_rc": self.score_rc,
-                "precision": str(trainer.precision) if trainer is not None else None}
+        out = {**super().identity(), "path": self.path, "revision": self.revision, "source": self.source,
+               "tokenizer": self.tok.fingerprint(), "dtype": self.dtype_name,
+               "attn_implementation": self.attn_implementation, "score_rc": self.score_rc,
+               "precision": str(trainer.precision) if trainer is not None else None}
+        if self.init == "random":
+            # a twin is its architecture, seed, tokenizer and scoring settings (all in ``source`` and
+            # the keys kept): the parent's name, path and revision would make every checkpoint of one
+            # architecture pay for its own null
+            for key in ("name", "path", "revision"):
+                out.pop(key)
+        return out
 
     def random_init_copy(self, seed: int) -> "HFScorer":
         """The same architecture, tokenizer and scoring settings with random weights (seed ``seed``).

@@ -122,12 +122,18 @@ def hash_folder(folder: Path) -> str:
 INITS = ("pretrained", "random")
 
 
+#: config.json keys that say where or how a checkpoint was saved, not what its architecture is
+NOT_ARCHITECTURE = ("_name_or_path", "transformers_version", "torch_dtype", "dtype", "_commit_hash")
+
+
 def random_fingerprint(path: str, revision: str | None, seed: int) -> str:
-    """Identity of a random-initialised copy: the architecture config, the seed and the library
-    versions that decide how weights are drawn (no weight file is involved)."""
+    """Identity of a random-initialised copy: the architecture config (without the keys of
+    :data:`NOT_ARCHITECTURE`), the seed and the library versions that decide how weights are drawn.
+    No weight file, path or name enters: two checkpoints of one architecture share their twins."""
     import transformers
 
-    blob = json.dumps(config_dict(path, revision), sort_keys=True, default=str).encode()
+    arch = {k: v for k, v in config_dict(path, revision).items() if k not in NOT_ARCHITECTURE}
+    blob = json.dumps(arch, sort_keys=True, default=str).encode()
     return (f"random:{hashlib.sha256(blob).hexdigest()}:seed{int(seed)}:torch{torch.__version__}:"
             f"transformers{transformers.__version__}")
 
