@@ -179,7 +179,7 @@ def check_full(bench: Bench, k: int, rng_seed: int) -> int:
                 scores = bench.scores(make(rng))
                 fast = bench.verdict(scores)["verdict"]
                 path = Path(tmp, f"{name}_{i}.csv")
-                lines = ["id,sequence,score"] + [f"{r.id},{r.sequence},{s!r}" for r, s in zip(bench.records, scores)]
+                lines = ["id,sequence,score"] + [f"{r.id},{r.sequence},{float(s)!r}" for r, s in zip(bench.records, scores)]
                 path.write_text("\n".join(lines) + "\n")
                 cfg = compose(["model=precomputed", f"model.path={path}", f"model.name={name}", "logger=none",
                                f"suite.seed={bench.suite.seed}", f"paths.output_dir={tmp}/run_{name}_{i}",
