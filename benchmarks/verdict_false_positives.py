@@ -201,7 +201,9 @@ def figure(curves: dict, path: Path) -> None:
     for name, curve in curves.items():
         x = [c["noise_sd"] for c in curve]
         ax.plot(x, [c["p_mechanism"] for c in curve], marker="o", label=name)
-        ax.fill_between(x, [c["ci"][0] for c in curve], [c["ci"][1] for c in curve], alpha=0.15)
+        noisy = [c for c in curve if c["noise_sd"] > 0]  # without noise a scorer is one fixed verdict: no interval
+        ax.fill_between([c["noise_sd"] for c in noisy], [c["ci"][0] for c in noisy], [c["ci"][1] for c in noisy],
+                        alpha=0.15)
     ax.set_xlabel("Gaussian noise added (SD of the scorer's own scores)")
     ax.set_ylabel("P(verdict = mechanism)")
     ax.set_ylim(-0.02, 1.02)
@@ -220,6 +222,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--check-full", type=int, default=0)
     ap.add_argument("--write", action="store_true", help=f"store the measurement in {RESOURCE.relative_to(ROOT)}")
     ap.add_argument("--figure", type=Path, default=None)
+    ap.add_argument("--json", type=Path, default=None, help="write every figure of the run here")
     ap.add_argument("--quick", action="store_true", help="CI smoke mode: 20 draws, one seed, nothing written")
     args = ap.parse_args(argv)
     if args.quick:
@@ -249,6 +252,8 @@ def main(argv: list[str] | None = None) -> dict:
                         f"{result['worst_class']}")
     print(json.dumps({k: result[k] for k in ("suite_version", "worst_class", "worst_rate", "worst_upper",
                                              "table_mechanism", "seconds")}))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1, default=str) + "\n")
     if args.figure:
         figure(result["seeds"][next(iter(result["seeds"]))]["power"], args.figure)
     if args.write:
