@@ -98,10 +98,11 @@ def _run(args, out: Path) -> None:
             counts["failed"] = counts.get("failed", 0) + 1
             continue
         counts[m["verdict"]] = counts.get(m["verdict"], 0) + 1
-        print(f"{name}: {m['verdict']:<14} CSS {m['css']:.2f} (null p {m['css_null_p']:.2f}) "
-              + " ".join(f"{f} effect {m[f'{f}_effect']:.2f} sign-flip p {m[f'{f}_p_signflip']:.2g} "
-                         f"(null p {m[f'{f}_effect_null_p']:.2f})" for f in ("up_placement", "comp_placement"))
-              + f" global null p {m['null_global_p']:.2f} beats null: {m['verdict_beats_null']} "
+        g = lambda k: m.get(k) if isinstance(m.get(k), (int, float)) else float("nan")  # noqa: E731 (smoke runs lack keys)
+        print(f"{name}: {m['verdict']:<14} CSS {g('css'):.2f} (null p {g('css_null_p'):.2f}) "
+              + " ".join(f"{f} effect {g(f + '_effect'):.2f} sign-flip p {g(f + '_p_signflip'):.2g} "
+                         f"(null p {g(f + '_effect_null_p'):.2f})" for f in ("up_placement", "comp_placement"))
+              + f" global null p {g('null_global_p'):.2f} beats null: {m.get('verdict_beats_null')} "
               f"[{time.perf_counter() - t0:.0f} s]", flush=True)
     print(json.dumps({"networks": len(list(chosen)), "verdicts": counts}))
 
