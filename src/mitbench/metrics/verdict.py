@@ -142,10 +142,12 @@ def mit_verdict(m: dict[str, Any], alpha: float, has_null: bool, pairing: str = 
         verdict = "composition"
     else:
         verdict = "inconclusive"
-    basis = {"random_init": "Latin-square placement controls + random-init architecture null",
+    bases = {"random_init": "Latin-square placement controls + random-init architecture null",
              "panel": "Latin-square placement controls + panel of untrained CNNs (this model has no architecture "
-                      "to re-initialise: a baseline or precomputed scores)"}.get(
-        kind or "", "Latin-square placement controls only (calibration=none): `mechanism` needs a null")
+                      "to re-initialise: a baseline or precomputed scores)",
+             None: "Latin-square placement controls only (calibration=none): `mechanism` needs a null"}
+    basis = bases[kind] if present else ("no placement controls in these data (e.g. the paper's released "
+                                         "sequences): placement cannot be tested")
     effects = [_num(m, f"{f}_effect") for f in FAMILIES]
     measured = measured or {}
     return {"verdict": verdict, "verdict_evidence": ev, "verdict_basis": basis, "verdict_alpha": alpha,
