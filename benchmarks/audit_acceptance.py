@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
         args.runs, args.extra = ["natural"], [*QUICK, *args.extra]
     reference = [] if args.quick else [f"reference={args.genome}"]
     from mitbench.api import compose
-    from mitbench.audit import run
+    from mitbench.runs.audit import run
 
     for name in args.runs:
         cfg = compose("audit", [*reference, "audit.n_windows=80", "audit.seed_len=1000",

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"needs {args.genome} (../shared/data)")
     reference = [] if args.quick else [f"reference={args.genome}"]
     from mitbench.api import compose
-    from mitbench.audit import run
+    from mitbench.runs.audit import run
 
     cfg = compose("audit", [*reference, f"generator={args.generator}", f"audit.n_windows={args.windows}",
                    "audit.seed_len=1000", f"audit.gen_len={args.gen_len}", "audit.bin_bp=2000", "logger=csv",

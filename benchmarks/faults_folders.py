@@ -49,7 +49,7 @@ class _Pinned(datetime.datetime):
     @classmethod
     def now(cls, tz=None):
         return cls(2025, 1, 2, 3, 4, 5, 678901)
-for name in ("hydra.core.utils", "mitbench.sweeps"):  # the clocks of ${now:...} and ${sweep_id:}
+for name in ("hydra.core.utils", "mitbench.runs.sweeps"):  # the clocks of ${now:...} and ${sweep_id:}
     try:
         importlib.import_module(name).datetime = _Pinned
     except ImportError:
@@ -210,11 +210,11 @@ def glm_faults(tmp: Path, row, cli, visible) -> None:
 def api_faults(tmp: Path, row) -> None:
     print("Python API, load_run, compare", flush=True)
     import mitbench
-    from mitbench.compare import compare_runs
-    from mitbench.data.mit import build_mit
-    from mitbench.data.records import records_to_frame
-    from mitbench.metrics.mit import summarize_mit
-    from mitbench.outputs import to_jsonable, write_json, write_scores
+    from mitbench.runs.compare import compare_runs
+    from mitbench.data.mit.designed import build_mit
+    from mitbench.data.core.records import records_to_frame
+    from mitbench.metrics.mit.summary import summarize_mit
+    from mitbench.engine.outputs import to_jsonable, write_json, write_scores
 
     table = records_to_frame(build_mit(controls=False))
     table["score"] = table["sequence"].str.count("A").astype(float)

@@ -28,7 +28,7 @@ def _attempt(fn) -> tuple[str, object]:
 
 
 def _bert(tmp: Path, name: str, seed: int = 0) -> Path:
-    from mitbench.models import tiny
+    from mitbench.models.glm import tiny
 
     return tiny.masked(tmp / name, "bert", "char", seed=seed)
 
@@ -40,7 +40,7 @@ def _edit(path: Path, file: str, **changes) -> None:
 
 
 def code_faults(tmp: Path, row) -> None:
-    from mitbench.models.masked import MaskedLMScorer
+    from mitbench.models.glm.masked import MaskedLMScorer
 
     marker = tmp / "KERNEL_RAN"
     kernel = tmp / "fake-kernel"  # stands in for the Hub repo; its __init__.py is what would be imported
@@ -82,9 +82,9 @@ def _scores(scorer, seqs) -> np.ndarray:
 def mixing_faults(tmp: Path, row) -> None:
     from transformers import AutoModelForMaskedLM
 
-    from mitbench.models import tiny
-    from mitbench.models.dna_tokenizers import random_dna
-    from mitbench.models.masked import MaskedLMScorer
+    from mitbench.models.glm import tiny
+    from mitbench.models.glm.dna_tokenizers import random_dna
+    from mitbench.models.glm.masked import MaskedLMScorer
 
     rng = np.random.default_rng(0)
     seqs = [random_dna(rng, 40) for _ in range(8)]
@@ -136,7 +136,7 @@ class _Evo:
 
 
 def evo_faults(tmp: Path, row, seqs) -> None:
-    from mitbench.models.evo2 import Evo2Scorer
+    from mitbench.models.glm.evo2 import Evo2Scorer
 
     saved = sys.modules.get("evo2"), torch.cuda.is_available
     sys.modules["evo2"], torch.cuda.is_available = types.SimpleNamespace(Evo2=_Evo), lambda: True

@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from mitbench.data.textio import InputError
+from mitbench.data.core.textio import InputError
 
 RNG = __import__("random").Random(0)
 
@@ -62,8 +62,8 @@ def _variants(good: bytes, text_fault: tuple[bytes, bytes] | None):
 
 
 def training_faults(tmp: Path, row, shared: Path) -> None:
-    from mitbench.data.lagator import Lagator2022
-    from mitbench.data.urtecho import EXPRESSION, LIBRARY, Urtecho2019
+    from mitbench.data.fit.lagator import Lagator2022
+    from mitbench.data.fit.urtecho import EXPRESSION, LIBRARY, Urtecho2019
 
     src = shared / "urtecho2019"
     if not src.is_dir():
@@ -118,7 +118,7 @@ def _pins(name: str) -> dict:
 
 def _precomputed(path: Path):
     """Scores of a file bound to the 40 records ``s000..s039`` as evaluate binds them."""
-    from mitbench.data.records import SequenceRecord
+    from mitbench.data.core.records import SequenceRecord
     from mitbench.models.precomputed import PrecomputedScorer
 
     scorer = PrecomputedScorer(str(path))
@@ -127,7 +127,7 @@ def _precomputed(path: Path):
 
 
 def sequence_faults(tmp: Path, row, shared: Path) -> None:
-    from mitbench.data.external import read_external
+    from mitbench.data.mit.external import read_external
 
     fasta = "".join(f">s{i:03d} class={'DE'[i % 2]}\n{'ACGT' * 25}\n" for i in range(40)).encode()
     items = [{"id": f"s{i:03d}", "sequence": "ACGT" * 25, "class_label": "DE"[i % 2]} for i in range(40)]
@@ -165,7 +165,7 @@ def sequence_faults(tmp: Path, row, shared: Path) -> None:
 
 
 def regulondb_faults(tmp: Path, row, shared: Path) -> None:
-    from mitbench.data.regulondb import read_promoter_set
+    from mitbench.data.mit.regulondb import read_promoter_set
 
     src = shared / "regulondb" / "PromoterSet.txt"
     if not src.is_file():
@@ -187,8 +187,8 @@ def regulondb_faults(tmp: Path, row, shared: Path) -> None:
 def ambiguity_faults(tmp: Path, row) -> None:
     """Inputs that parse but say two things (a key twice: readers kept the last), manifests with a
     byte-order mark or compression, and a decompression bomb (read under a 16 MiB limit)."""
-    from mitbench.data.external import read_external
-    from mitbench.data.generated import read_manifest
+    from mitbench.data.mit.external import read_external
+    from mitbench.data.audit.generated import read_manifest
 
     folder = tmp / "ambiguous"
     folder.mkdir(exist_ok=True)

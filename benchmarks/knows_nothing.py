@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from mitbench.calibration import PANEL_DEPTHS, PANEL_DILATIONS, PANEL_KERNELS, PANEL_POOLS
-from mitbench.models.components.random_conv import RandomConvNet
+from mitbench.engine.calibration import PANEL_DEPTHS, PANEL_DILATIONS, PANEL_KERNELS, PANEL_POOLS
+from mitbench.models.baselines.components.random_conv import RandomConvNet
 
 MAX_LEN = 256
 

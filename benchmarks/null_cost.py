@@ -1,7 +1,7 @@
 """What the architecture-matched null costs (issue 8 acceptance): at most (n_null + 1)x one run.
 
 Builds a ~1M-parameter random-initialised GPT-2 (hidden 128, 4 layers, character tokenizer) and runs
-``mitbench.evaluate.run`` on the default MIT suite (with its placement controls and the composition
+``mitbench.runs.evaluate.run`` on the default MIT suite (with its placement controls and the composition
 references) twice in the same process, alternating, score cache off:
 
 * ``calibration=none``        one run: the model's scores, the references, metrics, report;
@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 from mitbench.api import compose
-from mitbench.evaluate import run
-from mitbench.models import tiny
+from mitbench.runs.evaluate import run
+from mitbench.models.glm import tiny
 
 
 def timed(overrides: list[str]) -> float:

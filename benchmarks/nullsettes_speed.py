@@ -55,7 +55,7 @@ def evaluate(overrides: list[str], out: Path) -> tuple[dict, float, float]:
     from hydra import compose, initialize_config_dir
 
     import mitbench
-    from mitbench.evaluate import run
+    from mitbench.runs.evaluate import run
 
     conf = Path(mitbench.__file__).parent / "conf"
     with initialize_config_dir(config_dir=str(conf), version_base="1.3"):
@@ -66,8 +66,8 @@ def evaluate(overrides: list[str], out: Path) -> tuple[dict, float, float]:
 
 
 def pll_child(model_dir: str, root: str, n: int, max_tokens: int, max_bp: int | None = None) -> None:
-    from mitbench.data.nullsettes import build_nullsettes
-    from mitbench.models.masked import MaskedLMScorer
+    from mitbench.data.nullsettes.build import build_nullsettes
+    from mitbench.models.glm.masked import MaskedLMScorer
 
     records, _ = build_nullsettes(root, "kosuri", n_cassettes=n, seed=0)
     seqs = [r.sequence[:max_bp] for r in records if r.label == "nonmutant"]
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.pll_child:
         pll_child(args.pll_child[0], args.pll_child[1], int(args.pll_child[2]), int(args.pll_child[3]))
         return {}
-    from mitbench.models import tiny
+    from mitbench.models.glm import tiny
 
     if args.quick:
         args.llm_cassettes, args.pll_seqs, args.llm_calibration = 3, 1, "none"

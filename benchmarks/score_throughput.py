@@ -36,10 +36,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mitbench.models import tiny as tm
-from mitbench.models.causal import CausalLMScorer
-from mitbench.models.dna_tokenizers import random_dna
-from mitbench.models.masked import MaskedLMScorer
+from mitbench.models.glm import tiny as tm
+from mitbench.models.glm.causal import CausalLMScorer
+from mitbench.models.glm.dna_tokenizers import random_dna
+from mitbench.models.glm.masked import MaskedLMScorer
 
 
 def load_pretrained(path: Path, kind: str):

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from mitbench.models import tiny
+from mitbench.models.glm import tiny
 
 ROOT = Path(__file__).resolve().parents[1]
 # (kind, arch, tokenizer, hidden, layers, seed, init std)
@@ -56,10 +56,10 @@ def build(spec, folder: Path) -> Path:
 
 def evaluate(args: list[str], run_dir: Path, quick: bool) -> dict | None:
     """The metrics of ``evaluate.py <args>`` (a subprocess: the real entry point), or None if it failed.
-    ``quick`` runs ``mitbench.evaluate.run`` in this process instead (the same function the entry point calls)."""
+    ``quick`` runs ``mitbench.runs.evaluate.run`` in this process instead (the same function the entry point calls)."""
     if quick:
         from mitbench.api import compose
-        from mitbench.evaluate import run
+        from mitbench.runs.evaluate import run
 
         return run(compose("evaluate", [*args, f"paths.output_dir={run_dir}"]))
     cmd = [sys.executable, str(ROOT / "evaluate.py"), *args, f"hydra.run.dir={run_dir}"]

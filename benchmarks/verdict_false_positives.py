@@ -12,7 +12,7 @@ at each ``--seeds`` seed), and the verdict is computed by the suite's own code: 
 (the metrics without bootstrap intervals, which the rule does not read), ``calibrate`` against the
 same untrained-CNN panel ``evaluate.py`` uses for a model without an architecture, and
 ``suite.verdict``. Prints P(mechanism) per class and seed with an exact (Clopper–Pearson) 95 % CI.
-``--check-full K`` runs K draws per class through ``mitbench.evaluate.run`` itself (``model=precomputed``
+``--check-full K`` runs K draws per class through ``mitbench.runs.evaluate.run`` itself (``model=precomputed``
 with an ``id,sequence,score`` file) and fails if any verdict differs from the fast path.
 
 **Power.** PA-PWM, RPA-PWM, the thermodynamic model (scored by the real models, read as
@@ -41,8 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _paths import ROOT  # noqa: E402
 from knows_nothing import CLASSES, table_scorers  # noqa: E402
 
-from mitbench.data.encoding import codes  # noqa: E402
-from mitbench.data.records import records_to_frame  # noqa: E402
+from mitbench.data.core.encoding import codes  # noqa: E402
+from mitbench.data.core.records import records_to_frame  # noqa: E402
 from mitbench.metrics.calibration import calibrate  # noqa: E402
 
 CONF = ROOT / "src" / "mitbench" / "conf"
@@ -168,8 +168,8 @@ def power(bench: Bench, draws: int, levels, rng_seed: int) -> dict:
 
 
 def check_full(bench: Bench, k: int, rng_seed: int) -> int:
-    """K draws per class through mitbench.evaluate.run (model=precomputed); returns the mismatches."""
-    from mitbench.evaluate import run
+    """K draws per class through mitbench.runs.evaluate.run (model=precomputed); returns the mismatches."""
+    from mitbench.runs.evaluate import run
 
     bad = 0
     with tempfile.TemporaryDirectory() as tmp:

@@ -34,7 +34,7 @@ def compose(overrides: list[str], config_name: str = "evaluate"):
 
 def visible_files(folder) -> dict[str, bytes]:
     """What a user sees in a run folder: every file reachable through its links, as bytes, without
-    the folder's own state (hidden entries, the ``current``/``previous`` links; see mitbench.outputs)."""
+    the folder's own state (hidden entries, the ``current``/``previous`` links; see mitbench.engine.outputs)."""
     out = {}
     for root, _dirs, files in os.walk(folder, followlinks=True):
         rel = os.path.relpath(root, folder)

@@ -7,8 +7,8 @@ import pytest
 
 import mitbench
 from mitbench.api import overrides_from
-from mitbench.evaluate import stratified_subset
-from mitbench.metrics.mit import summarize_mit
+from mitbench.runs.evaluate import stratified_subset
+from mitbench.metrics.mit.summary import summarize_mit
 
 
 def test_overrides_from_keyword_arguments():
@@ -20,7 +20,7 @@ def test_overrides_from_keyword_arguments():
 def test_score_returns_plain_float64_per_sequence():
     out = mitbench.score(["ACGT" * 25, "AAAAAACCCC"], model="kmer")
     assert out.dtype == np.float64 and out.shape == (2,) and np.isfinite(out).all()
-    from mitbench.models.components.composition import Composition
+    from mitbench.models.baselines.components.composition import Composition
 
     log_p = Composition().log_p.numpy()  # genome base frequencies: 25 of each base
     assert mitbench.score(["ACGT" * 25], model="composition")[0] == pytest.approx(25 * log_p.sum(), rel=1e-12)
@@ -45,7 +45,7 @@ def test_evaluate_api_limit_and_load_run_reproduce_metrics(tmp_path):
 
 
 def test_stratified_subset_round_robin_over_labels():
-    from mitbench.data.records import SequenceRecord
+    from mitbench.data.core.records import SequenceRecord
 
     recs = [SequenceRecord(f"{c}{i}", c, "ACGT") for c in "AB" for i in range(5)] + [SequenceRecord("C0", "C", "ACGT")]
     assert [r.id for r in stratified_subset(recs, 5)] == ["A0", "A1", "B0", "B1", "C0"]

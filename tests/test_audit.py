@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers import compose
-from mitbench.audit import run
+from mitbench.runs.audit import run
 
 SMALL = ["logger=none", "audit.n_windows=6", "audit.seed_len=200", "audit.gen_len=2000", "audit.bin_bp=1000",
          "audit.n_perm=199", "audit.n_boot=50", "detector.chunk_bp=500", "detector.model.channels=8",
@@ -49,7 +49,7 @@ def test_markov_audit_outputs_and_fasta_round_trip(tmp_path):
 
 
 def test_hf_causal_generates_and_audits(tmp_path):
-    from mitbench.models import tiny
+    from mitbench.models.glm import tiny
 
     path = tiny.causal(tmp_path / "gpt2")
     m = _run(tmp_path / "out", "generator=hf_causal", f"generator.path={path}", "generator.chunk_tokens=500",
@@ -97,7 +97,7 @@ def test_bad_inputs_fail_clearly_and_write_nothing(tmp_path):
 
 
 def test_default_config_composes_with_every_logger(tmp_path):
-    from mitbench.loggers import build_loggers
+    from mitbench.engine.loggers import build_loggers
 
     cfg = compose([f"paths.output_dir={tmp_path}"], config_name="audit")
     assert cfg.generator.name == "markov" and cfg.reference is None and cfg.audit.holdout

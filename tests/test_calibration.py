@@ -8,10 +8,10 @@ import pytest
 
 import tiny_models as tm
 from helpers import compose
-from mitbench.calibration import RandomInitNull
-from mitbench.evaluate import run
-from mitbench.metrics.mit import summarize_mit
-from mitbench.models.causal import CausalLMScorer
+from mitbench.engine.calibration import RandomInitNull
+from mitbench.runs.evaluate import run
+from mitbench.metrics.mit.summary import summarize_mit
+from mitbench.models.glm.causal import CausalLMScorer
 
 
 def test_n_null_must_reach_alpha():

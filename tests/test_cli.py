@@ -4,7 +4,8 @@ import subprocess
 import pytest
 
 from helpers import PYTHON, ROOT
-from mitbench import cli, listing
+from mitbench import cli
+from mitbench.runs import listing
 
 
 def _mitbench(*args, timeout=300):

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from helpers import ROOT
-from mitbench.compare import compare_runs, finished_runs, write_comparison
-from mitbench.outputs import write_json
+from mitbench.runs.compare import compare_runs, finished_runs, write_comparison
+from mitbench.engine.outputs import write_json
 from mitbench.suites.mit import MIT_SPEC
 
 
@@ -51,7 +51,7 @@ def test_callback_registered_and_writes_comparison_in_process(tmp_path):
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
 
-    from mitbench.compare import CompareCallback
+    from mitbench.runs.compare import CompareCallback
 
     node = OmegaConf.load(ROOT / "src" / "mitbench" / "conf" / "evaluate.yaml").hydra.callbacks.compare
     callback = instantiate(node)
@@ -141,7 +141,7 @@ def _sweep_in_process(monkeypatch, seqs, files, *extra):
 def test_the_callback_pools_only_the_jobs_of_its_own_sweep(tmp_path):
     from omegaconf import OmegaConf
 
-    from mitbench.compare import CompareCallback
+    from mitbench.runs.compare import CompareCallback
 
     sweep = tmp_path / "sweep"
     _run_dir(sweep, "0_m_a", css=0.7, css_pvalue=0.01, sweep_id="second")

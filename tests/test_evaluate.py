@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from helpers import compose, visible_files
-from mitbench.evaluate import run
+from mitbench.runs.evaluate import run
 
 TOY = ["logger=none"]
 
@@ -59,7 +59,7 @@ def test_failed_rerun_keeps_results_and_logger_files_byte_identical(tmp_path):
 
 
 def test_second_run_into_a_busy_folder_is_refused(tmp_path):
-    from mitbench.outputs import RunDirBusy, StagedOutput
+    from mitbench.engine.outputs import RunDirBusy, StagedOutput
     with StagedOutput(tmp_path):
         with pytest.raises(RunDirBusy, match="another mitbench run"):
             run(_cfg(tmp_path))

@@ -6,7 +6,7 @@ import signal
 
 import pytest
 
-from mitbench.outputs import CURRENT, PREVIOUS, VERSIONS, RunDirBusy, StagedOutput, safe_name
+from mitbench.engine.outputs import CURRENT, PREVIOUS, VERSIONS, RunDirBusy, StagedOutput, safe_name
 
 
 def _write(stage, files: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers import PYTHON, ROOT, compose, shared_path
-from mitbench.reproduce import COLUMNS, paper_values, run
+from mitbench.runs.reproduce import COLUMNS, paper_values, run
 
 
 @pytest.fixture(scope="module")

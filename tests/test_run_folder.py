@@ -7,9 +7,9 @@ import signal
 import pytest
 
 from helpers import visible_files
-from mitbench.outputs import CURRENT, KEPT, LOCK, PREVIOUS, VERSIONS, StagedOutput
-from mitbench.rundir import RunDirRefused
-from mitbench.terminate import Terminated
+from mitbench.engine.outputs import CURRENT, KEPT, LOCK, PREVIOUS, VERSIONS, StagedOutput
+from mitbench.engine.rundir import RunDirRefused
+from mitbench.engine.terminate import Terminated
 
 
 def _publish(out, files: dict[str, str]):
@@ -130,7 +130,7 @@ def test_a_lock_file_hard_linked_elsewhere_is_not_truncated(tmp_path):
 
 def test_the_command_line_says_why_in_one_paragraph(tmp_path, capsys):
     from mitbench.cli import _run_user_facing
-    from mitbench.terminate import EXIT_CODE
+    from mitbench.engine.terminate import EXIT_CODE
     from omegaconf import OmegaConf
 
     out = tmp_path / "run"

@@ -2,11 +2,11 @@
 (``NA``, ``null``, ``None``, ``NaN``) stay strings, so the metrics recompute exactly."""
 import json
 
-from mitbench.data.mit import build_mit
-from mitbench.data.records import records_to_frame
-from mitbench.metrics.mit import summarize_mit
-from mitbench.outputs import to_jsonable, write_json, write_scores
-from mitbench.runs import load_run
+from mitbench.data.mit.designed import build_mit
+from mitbench.data.core.records import records_to_frame
+from mitbench.metrics.mit.summary import summarize_mit
+from mitbench.engine.outputs import to_jsonable, write_json, write_scores
+from mitbench.runs.results import load_run
 
 MISSING_LOOKING = ["NA", "null", "NaN", "None", "nan", "N/A", "#N/A", "NULL", "n/a", "-nan", "<NA>"]
 

@@ -9,9 +9,9 @@ import time
 import pytest
 
 from helpers import PYTHON, ROOT, compose, visible_files
-from mitbench.evaluate import run
-from mitbench.outputs import VERSIONS
-from mitbench.terminate import EXIT_CODE, Terminated
+from mitbench.runs.evaluate import run
+from mitbench.engine.outputs import VERSIONS
+from mitbench.engine.terminate import EXIT_CODE, Terminated
 
 
 def _cfg(out, model: str):

@@ -6,10 +6,10 @@ import pytest
 import torch
 
 from helpers import compose, shared_path, visible_files
-from mitbench.data.training import split_by_group, split_by_hash
-from mitbench.models.biophysical import BiophysicalScorer
-from mitbench.models.components.thermodynamic import ThermodynamicModel
-from mitbench.train import NONDETERMINISTIC_KEYS, run
+from mitbench.data.fit.training import split_by_group, split_by_hash
+from mitbench.models.baselines.biophysical import BiophysicalScorer
+from mitbench.models.baselines.components.thermodynamic import ThermodynamicModel
+from mitbench.runs.train_baselines import NONDETERMINISTIC_KEYS, run
 
 FAST = ["logger=none", "data.n=300", "trainer.max_epochs=3", "datamodule.batch_size=64"]
 
@@ -56,7 +56,7 @@ def test_splits():
 
 @pytest.mark.slow
 def test_urtecho_backgrounds_are_disjoint():
-    from mitbench.data.urtecho import Urtecho2019
+    from mitbench.data.fit.urtecho import Urtecho2019
 
     root = shared_path("urtecho2019")
     cfg = compose(["logger=none", "data=urtecho2019", f"data.root={root}", "paths.output_dir=/tmp/x"],

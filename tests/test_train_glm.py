@@ -9,10 +9,10 @@ import pytest
 import torch
 
 from helpers import CONF, compose, shared_path
-from mitbench.data.genome_lm import GenomeLMDataModule
-from mitbench.models.components.markov import markov_bits_per_nt
-from mitbench.metrics.verdict import VERDICTS
-from mitbench.train_glm import ConfigError, run
+from mitbench.data.glm.genome_lm import GenomeLMDataModule
+from mitbench.models.baselines.components.markov import markov_bits_per_nt
+from mitbench.metrics.mit.verdict import VERDICTS
+from mitbench.runs.train_glm import ConfigError, run
 
 TINY = ["logger=none", "threads=1", "data.context=32", "data.batch_size=4", "data.steps_per_epoch=5",
         "data.n_val_windows=8", "trainer.max_steps=10", "trainer.max_time=null", "eval.markov_orders=[1,2,3]",
@@ -106,7 +106,7 @@ def test_masked_model_trains_and_loads_through_hf_masked(genome, tmp_path):
     scores = hydra.utils.instantiate(node).score_batch(["ACGTACGTTTGACA", "TTTTAAAACCCCGGGG"])
     assert scores.dtype == torch.float64 and torch.isfinite(scores).all()
     # the saved masked model through evaluate with the calibrated verdict (random-init twins of its config)
-    from mitbench.evaluate import run as evaluate
+    from mitbench.runs.evaluate import run as evaluate
 
     rng = np.random.default_rng(3)
     fasta = tmp_path / "mit_like.fa"
@@ -164,7 +164,7 @@ def _visible_copy(causal_run, tmp_path):
 @pytest.mark.parametrize("change", [["seed=1"], ["model.lr=0.001", "data.context=16"], ["genome=GENOME2"]])
 def test_resume_with_other_training_settings_is_refused_naming_them(causal_run, genome, tmp_path, change):
     from helpers import visible_files
-    from mitbench.resume import ResumeRefused
+    from mitbench.runs.resume import ResumeRefused
 
     out, before, ckpt = _visible_copy(causal_run, tmp_path)
     other = tmp_path / "other.fa"
@@ -191,7 +191,7 @@ class _Planted:
 
 
 def test_a_pickled_resume_checkpoint_is_refused_and_never_runs(genome, tmp_path, monkeypatch):
-    from mitbench.resume import ResumeRefused
+    from mitbench.runs.resume import ResumeRefused
 
     monkeypatch.setenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "1")  # turns torch's default into unpickling
     out, marker = tmp_path / "run", tmp_path / "ran"

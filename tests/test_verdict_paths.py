@@ -1,12 +1,12 @@
 """The fast verdict path of benchmarks/verdict_false_positives.py equals evaluate.py's (issue 21): the
-same panel values, placement statistics and verdict for a score file run through mitbench.evaluate.run."""
+same panel values, placement statistics and verdict for a score file run through mitbench.runs.evaluate.run."""
 import hydra
 import numpy as np
 import pytest
 
 from helpers import compose
-from mitbench.data.records import records_to_frame
-from mitbench.evaluate import run
+from mitbench.data.core.records import records_to_frame
+from mitbench.runs.evaluate import run
 from mitbench.metrics.calibration import calibrate
 
 

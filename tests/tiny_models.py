@@ -1,4 +1,4 @@
-"""Tiny gLM checkpoints for the tests (builders live in :mod:`mitbench.models.tiny`) and the
+"""Tiny gLM checkpoints for the tests (builders live in :mod:`mitbench.models.glm.tiny`) and the
 independent reference computations the scorers are checked against.
 """
 from __future__ import annotations
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import torch
 
-from mitbench.models.dna_tokenizers import (SPECIALS, bpe_tokenizer, char_tokenizer, kmer_tokenizer,  # noqa: F401
+from mitbench.models.glm.dna_tokenizers import (SPECIALS, bpe_tokenizer, char_tokenizer, kmer_tokenizer,  # noqa: F401
                                             random_dna)
-from mitbench.models.tiny import causal, masked  # noqa: F401
+from mitbench.models.glm.tiny import causal, masked  # noqa: F401
 
 
 # --- independent reference computations (one sequence, one masked position per forward) ---------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from mitbench.data.records import SequenceRecord
+from mitbench.data.core.records import SequenceRecord
 from mitbench.suites.base import Suite
 from mitbench.models.base import Scorer
 

@@ -18,17 +18,17 @@ __all__ = ["evaluate", "score", "load_run", "__version__"]
 
 
 def __getattr__(name: str):
-    """Lazy API: ``import mitbench`` stays light; ``mitbench.evaluate`` is the run module, callable."""
+    """Lazy API: ``import mitbench`` stays light; ``mitbench.evaluate`` is :func:`mitbench.api.evaluate`."""
     if name == "evaluate":
-        import importlib
+        from mitbench.api import evaluate
 
-        return importlib.import_module("mitbench.evaluate")
+        return evaluate
     if name == "score":
         from mitbench.api import score
 
         return score
     if name == "load_run":
-        from mitbench.runs import load_run
+        from mitbench.runs.results import load_run
 
         return load_run
     raise AttributeError(f"module 'mitbench' has no attribute {name!r}")
@@ -36,8 +36,8 @@ def __getattr__(name: str):
 
 def _layout(name: str):
     """OmegaConf resolver ``${layout:<attribute>}``: a coordinate of the standard σ70 layout
-    (:data:`mitbench.data.grammar.STANDARD`), so configs never restate positions by hand."""
-    from mitbench.data.grammar import STANDARD
+    (:data:`mitbench.data.core.grammar.STANDARD`), so configs never restate positions by hand."""
+    from mitbench.data.core.grammar import STANDARD
 
     value = getattr(STANDARD, name)
     return list(value) if isinstance(value, tuple) else value
@@ -56,8 +56,8 @@ def _sweep_group():
     return Path(HydraConfig.get().sweep.dir).name
 def _safe_name(value) -> str:
     """OmegaConf resolver ``${safe_name:<value>}``: a config value (model or suite name) made safe as
-    one path component (:func:`mitbench.outputs.safe_name`), so no name can steer a write elsewhere."""
-    from mitbench.outputs import safe_name
+    one path component (:func:`mitbench.engine.outputs.safe_name`), so no name can steer a write elsewhere."""
+    from mitbench.engine.outputs import safe_name
 
     return safe_name(value)
 
@@ -72,7 +72,7 @@ def _register_resolvers() -> None:
     if not OmegaConf.has_resolver("safe_name"):
         OmegaConf.register_new_resolver("safe_name", _safe_name)
     if not OmegaConf.has_resolver("sweep_id"):  # cached: one value per sweep config, copied into its jobs
-        from mitbench.sweeps import new_sweep_id
+        from mitbench.runs.sweeps import new_sweep_id
 
         OmegaConf.register_new_resolver("sweep_id", new_sweep_id, use_cache=True)
 

@@ -62,7 +62,7 @@ def compose(config_name: str, overrides: Sequence[str] = ()):
     from hydra import initialize_config_module
     from hydra.core.global_hydra import GlobalHydra
 
-    import mitbench  # noqa: F401  (registers the resolvers)
+    # the resolvers are registered by mitbench/__init__.py, imported before this module
 
     GlobalHydra.instance().clear()
     with initialize_config_module(config_module="mitbench.conf", version_base="1.3"):
@@ -86,9 +86,9 @@ def evaluate(model: str = "pa_pwm", suite: str = "mit", output_dir: str | Path |
     **kwargs
         More overrides, ``__`` for dots (``model__path=...``, ``limit=40``).
     """
-    from mitbench.evaluate import run
+    from mitbench.runs.evaluate import run
 
-    from mitbench.outputs import safe_name
+    from mitbench.engine.outputs import safe_name
 
     out = Path(output_dir) if output_dir else (Path("outputs/api") / safe_name(suite) / safe_name(model)
                                                / time.strftime("%Y-%m-%d_%H-%M-%S"))
@@ -110,7 +110,7 @@ def score(sequences: Sequence[str], model: str = "kmer", overrides: Sequence[str
     """
     import hydra
 
-    from mitbench.data.records import SequenceRecord, validate_records
+    from mitbench.data.core.records import SequenceRecord, validate_records
 
     if isinstance(sequences, str):
         raise TypeError("score() takes a list of sequences, not one string")

@@ -16,7 +16,7 @@ import hydra
 from omegaconf import DictConfig
 from omegaconf.errors import MissingMandatoryValue
 
-from mitbench.loggers import quiet_wandb_defaults
+from mitbench.engine.loggers import quiet_wandb_defaults
 
 USAGE = """usage: mitbench <command> [hydra overrides ...]
 
@@ -33,7 +33,7 @@ composed config's groups."""
 
 
 def _missing_value_help(cfg: DictConfig, key: str) -> str:
-    from mitbench.datasets import hint
+    from mitbench.data.core.datasets import hint
 
     group, _, field = key.partition(".")
     choice = cfg.get(group, {}).get("name", group) if isinstance(cfg.get(group), DictConfig) else group
@@ -51,10 +51,10 @@ def _missing_value_help(cfg: DictConfig, key: str) -> str:
 def _run_user_facing(fn: Callable[[DictConfig], Any], cfg: DictConfig) -> Any:
     """Run, turning a missing required value, a missing dataset folder or a refused run folder into
     one paragraph; SIGTERM ends the process with the status a shell reports for it (143)."""
-    from mitbench.console import configure
-    from mitbench.datasets import DATASETS
-    from mitbench.rundir import RunDirRefused
-    from mitbench.terminate import EXIT_CODE, Terminated
+    from mitbench.engine.console import configure
+    from mitbench.data.core.datasets import DATASETS
+    from mitbench.engine.rundir import RunDirRefused
+    from mitbench.engine.terminate import EXIT_CODE, Terminated
 
     configure(bool(cfg.get("verbose")))
     try:
@@ -76,11 +76,11 @@ def _run_user_facing(fn: Callable[[DictConfig], Any], cfg: DictConfig) -> Any:
 @hydra.main(version_base="1.3", config_path="conf", config_name="evaluate")
 def evaluate_main(cfg: DictConfig) -> float | None:
     """``mitbench evaluate`` / ``python evaluate.py [model=...] [suite=...] [-m sweeps]``; with
-    ``experiment=reproduce_paper`` the reproduction of the paper (:func:`mitbench.reproduce.run`)."""
-    from mitbench.evaluate import run, sweep_objective
+    ``experiment=reproduce_paper`` the reproduction of the paper (:func:`mitbench.runs.reproduce.run`)."""
+    from mitbench.runs.evaluate import run, sweep_objective
 
     if cfg.get("reproduce") is not None:
-        from mitbench.reproduce import run as reproduce
+        from mitbench.runs.reproduce import run as reproduce
 
         _run_user_facing(reproduce, cfg)
         return None
@@ -91,7 +91,7 @@ def evaluate_main(cfg: DictConfig) -> float | None:
 @hydra.main(version_base="1.3", config_path="conf", config_name="train_baselines")
 def fit_main(cfg: DictConfig) -> float | None:
     """``mitbench fit`` / ``python train_baselines.py [model=...] [data=...] [-m sweeps]``: validation Pearson r."""
-    from mitbench.train import run
+    from mitbench.runs.train_baselines import run
 
     value = _run_user_facing(run, cfg).get("val_pearson")
     return float(value) if isinstance(value, (int, float)) else None
@@ -100,7 +100,7 @@ def fit_main(cfg: DictConfig) -> float | None:
 @hydra.main(version_base="1.3", config_path="conf", config_name="audit")
 def audit_main(cfg: DictConfig) -> float | None:
     """``python audit.py [generator=...] [reference=...] [-m sweeps]``: the CNN detector's AUROC."""
-    from mitbench.audit import run
+    from mitbench.runs.audit import run
 
     value = _run_user_facing(run, cfg).get("cnn_auroc")
     return float(value) if isinstance(value, (int, float)) else None
@@ -109,8 +109,8 @@ def audit_main(cfg: DictConfig) -> float | None:
 @hydra.main(version_base="1.3", config_path="conf/train_glm", config_name="train_glm")
 def train_glm_main(cfg: DictConfig) -> float | None:
     """``python train_glm.py genome=<FASTA> [model=...] [task=pretrain|contrastive]``: held-out bits/nt."""
-    from mitbench.resume import ResumeRefused
-    from mitbench.train_glm import ConfigError, run
+    from mitbench.runs.resume import ResumeRefused
+    from mitbench.runs.train_glm import ConfigError, run
 
     try:
         value = _run_user_facing(run, cfg).get("heldout_bits_per_nt")
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     command, rest = argv[0], argv[1:]
     if command == "list":
-        from mitbench.listing import main as list_main
+        from mitbench.runs.listing import main as list_main
 
         list_main(rest)
         return

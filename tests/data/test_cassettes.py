@@ -1,7 +1,7 @@
 """Cassette parts: splitting into parts/junctions, fixed-junction translocation, frame check, repairs."""
 import pytest
 
-from mitbench.data.cassettes import (EUKARYOTIC, PROKARYOTIC, Repair, encodes_cds, frame_defect, orf_of, repair,
+from mitbench.data.nullsettes.cassettes import (EUKARYOTIC, PROKARYOTIC, Repair, encodes_cds, frame_defect, orf_of, repair,
                                      split_segments, translocate)
 
 SEGS = [("promoter", "TTGACA"), ("link1", "CC"), ("rbs", "AGGAGG"), ("start_codon", "ATG"), ("cds", "GCTGCT"),
@@ -84,7 +84,7 @@ def test_frame_check_accepts_an_intact_orf_and_names_defects():
 
 def test_repair_checks_its_context_before_inserting(monkeypatch):
     fix = Repair("d", "cds", 3, "A", "GCT", "CC", "toy deletion", "toy")
-    monkeypatch.setattr("mitbench.data.cassettes.KNOWN_REPAIRS", (fix,))
+    monkeypatch.setattr("mitbench.data.nullsettes.cassettes.KNOWN_REPAIRS", (fix,))
     out, used = repair("d", [("cds", "GCTCCT")])
     assert out == [("cds", "GCTACCT")] and used == [fix]
     assert repair("other", [("cds", "GCTCCT")]) == ([("cds", "GCTCCT")], [])

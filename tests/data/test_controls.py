@@ -5,9 +5,9 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from mitbench.data.controls import FAMILIES, REFERENCE, PlacementDesign, canvas, cells, decoy
-from mitbench.data.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10, STANDARD, mismatches
-from mitbench.data.mit import build_mit
+from mitbench.data.mit.controls import FAMILIES, REFERENCE, PlacementDesign, canvas, cells, decoy
+from mitbench.data.core.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10, STANDARD, mismatches
+from mitbench.data.mit.designed import build_mit
 
 
 @pytest.fixture(scope="module")

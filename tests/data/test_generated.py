@@ -1,7 +1,7 @@
 import pytest
 
-from mitbench.data.generated import read_generated
-from mitbench.data.windows import AuditWindow
+from mitbench.data.audit.generated import read_generated
+from mitbench.data.audit.windows import AuditWindow
 
 W = [AuditWindow("c:0-12", "c", 0, "ACGT", "AAAACCCC"), AuditWindow("c:20-32", "c", 20, "TTTT", "GGGGAAAA")]
 

@@ -3,9 +3,9 @@ resumable), held-out windows."""
 import numpy as np
 import pytest
 
-from mitbench.data.genome import Contig, acgt_stretches
-from mitbench.data.genome_lm import EpochIndices, GenomeCrops, GenomeLMDataModule
-from mitbench.data.genome_split import reverse_complement_codes, split_genome, tile_windows
+from mitbench.data.core.genome import Contig, acgt_stretches
+from mitbench.data.glm.genome_lm import EpochIndices, GenomeCrops, GenomeLMDataModule
+from mitbench.data.glm.genome_split import reverse_complement_codes, split_genome, tile_windows
 
 
 def _write_genome(path, contigs):

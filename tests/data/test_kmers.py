@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from mitbench.data.kmers import (base_codes, canonical_map, kmer_counts, kmer_index, kmer_index_at,
+from mitbench.data.core.kmers import (base_codes, canonical_map, kmer_counts, kmer_index, kmer_index_at,
                                  kmer_strings, revcomp_index)
 
 

@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 
 from helpers import ROOT
-from mitbench.data.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10
-from mitbench.data.io import read_fasta, records_from_json, records_to_json
-from mitbench.data.mit import COUNTS, STRONG_35, build_mit, main
-from mitbench.data.records import validate_records
+from mitbench.data.core.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10
+from mitbench.data.core.io import read_fasta, records_from_json, records_to_json
+from mitbench.data.mit.designed import COUNTS, STRONG_35, build_mit, main
+from mitbench.data.core.records import validate_records
 
 DESIGNED = set(range(15, 24)) | set(range(30, 36)) | set(range(50, 59))  # UP, -35, ext -10 + -10
 
@@ -135,7 +135,7 @@ def test_bytes_do_not_depend_on_python_hash_seed(tmp_path):
     for hs in ("1", "2"):
         out = tmp_path / hs
         env = {**os.environ, "PYTHONHASHSEED": hs}
-        subprocess.run([sys.executable, "-m", "mitbench.data.mit", "--out", str(out)], check=True, env=env,
+        subprocess.run([sys.executable, "-m", "mitbench.data.mit.designed", "--out", str(out)], check=True, env=env,
                        cwd=ROOT, capture_output=True, timeout=60)
         digests.append(_sha({k: out / f"mit.{k}" for k in ("fasta", "metadata.csv", "json")}))
     assert digests[0] == digests[1]

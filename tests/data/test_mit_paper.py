@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from helpers import shared_path
-from mitbench.data.design_stats import REGIONS, motif_checks, region_at, shared_background
-from mitbench.data.external import read_external
-from mitbench.data.grammar import (BROKEN_10, CONSENSUS_35, EXT10, STANDARD, Layout, iid_background, mismatches)
-from mitbench.data.mit import COUNTS, STRONG_35, build_mit
-from mitbench.data.mit_paper import PAPER_NATURAL_UP, break_minus10
+from mitbench.data.mit.design_stats import REGIONS, motif_checks, region_at, shared_background
+from mitbench.data.mit.external import read_external
+from mitbench.data.core.grammar import (BROKEN_10, CONSENSUS_35, EXT10, STANDARD, Layout, iid_background, mismatches)
+from mitbench.data.mit.designed import COUNTS, STRONG_35, build_mit
+from mitbench.data.mit.paper import PAPER_NATURAL_UP, break_minus10
 
 NATURAL_FIXED = {"up", "minus35", "ext10", "minus10"}  # natural promoters differ from the paper's list here
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from helpers import shared_path
-from mitbench.data.natural import draw, fit_spacer, is_intact, load_curated, pools, realize
-from mitbench.data.grammar import mismatches
-from mitbench.data.regulondb import iter_rows
+from mitbench.data.mit.natural import draw, fit_spacer, is_intact, load_curated, pools, realize
+from mitbench.data.core.grammar import mismatches
+from mitbench.data.mit.regulondb import iter_rows
 
 
 def _rows():

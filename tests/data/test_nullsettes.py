@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 
 from helpers import shared_path
-from mitbench.data.nullsettes import (DATASETS, build_cassettes, build_nullsettes, main, read_translocations)
-from mitbench.data.records import validate_records
+from mitbench.data.nullsettes.build import (DATASETS, build_cassettes, build_nullsettes, main, read_translocations)
+from mitbench.data.core.records import validate_records
 from nullsettes_toy import CDS, make_root
 
 CODE = dict(zip([a + b + c for a in "TCAG" for b in "TCAG" for c in "TCAG"],

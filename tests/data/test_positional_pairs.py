@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from helpers import compose, shared_path
-from mitbench.data.positional_pairs import DOWNSTREAM, UP_WINDOW, positional_pairs, scramble, swap
+from mitbench.data.glm.positional_pairs import DOWNSTREAM, UP_WINDOW, positional_pairs, scramble, swap
 
 RNG = np.random.default_rng(7)
 UP = "GAAAATATATTTTTCAAAAGTA"  # 22 bp, as in the Urtecho gourse_136fold_up variants
@@ -77,7 +77,7 @@ def test_pairs_refuse_variants_changed_outside_the_up_window_and_empty_results()
 def test_urtecho_pairs_share_no_sequence_with_the_mit_or_its_probes():
     import hydra
 
-    from mitbench.data.urtecho import read_urtecho
+    from mitbench.data.fit.urtecho import read_urtecho
 
     table, _ = read_urtecho(shared_path("urtecho2019"), verbose=False)
     pairs = positional_pairs(table, 1.0, ("bg463205:463355",), seed=0)

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from mitbench.data.probe_scores import (at_titration_from_scores, read_score_cells, spacing_from_scores,
+from mitbench.data.mit.probe_scores import (at_titration_from_scores, read_score_cells, spacing_from_scores,
                                         strand_from_scores, up_sweep_from_scores)
-from mitbench.data.records import validate_records
+from mitbench.data.core.records import validate_records
 from mitbench.models.precomputed import load_score_file
 
 
@@ -73,7 +73,7 @@ def test_bad_files_name_the_problem(tmp_path, name, content, needle):
 
 
 def test_score_only_validation():
-    from mitbench.data.records import SequenceRecord
+    from mitbench.data.core.records import SequenceRecord
 
     with pytest.raises(ValueError, match="score-only record has no sequence"):
         validate_records([SequenceRecord("a", "x", "ACGT")], score_only=True)

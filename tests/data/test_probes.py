@@ -1,12 +1,12 @@
 """Probe generators: determinism and hand-checkable constructions."""
 import pytest
 
-from mitbench.data.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10
-from mitbench.data.probes import (at_titration_records, background_records, length_records, motif_records,
+from mitbench.data.core.grammar import BROKEN_10, CONSENSUS_10, CONSENSUS_35, EXT10
+from mitbench.data.mit.probes import (at_titration_records, background_records, length_records, motif_records,
                                   spacing_records, strand_records, up_sweep_records, upcomp_records)
-from mitbench.data.grammar import move_window
-from mitbench.data.probes.common import overlaps
-from mitbench.data.records import reverse_complement
+from mitbench.data.core.grammar import move_window
+from mitbench.data.mit.probes.common import overlaps
+from mitbench.data.core.records import reverse_complement
 
 SMALL = {  # kind: (probe name, seed -> records)
     "at": ("at_titration", lambda seed: at_titration_records(seed, [0.3, 0.55, 0.8], 4)),

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from mitbench.data.external import read_external
-from mitbench.data.genome import read_genome
-from mitbench.data.io import read_fasta
-from mitbench.data.lagator import Lagator2022
-from mitbench.data.natural import load_curated
-from mitbench.data.regulondb import read_promoter_set
-from mitbench.data.textio import InputError
-from mitbench.data.urtecho import EXPRESSION, LIBRARY, SPACERS, read_urtecho
+from mitbench.data.mit.external import read_external
+from mitbench.data.core.genome import read_genome
+from mitbench.data.core.io import read_fasta
+from mitbench.data.fit.lagator import Lagator2022
+from mitbench.data.mit.natural import load_curated
+from mitbench.data.mit.regulondb import read_promoter_set
+from mitbench.data.core.textio import InputError
+from mitbench.data.fit.urtecho import EXPRESSION, LIBRARY, SPACERS, read_urtecho
 from mitbench.models.precomputed import load_score_file
 
 FAST, SLOW = 40, 800

@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 
 from helpers import shared_path
-from mitbench.data.mit import build_mit
-from mitbench.data.natural import from_located, is_intact, pools, realize
-from mitbench.data.grammar import mismatches
-from mitbench.data.regulondb import locate, read_promoter_set
+from mitbench.data.mit.designed import build_mit
+from mitbench.data.mit.natural import from_located, is_intact, pools, realize
+from mitbench.data.core.grammar import mismatches
+from mitbench.data.mit.regulondb import locate, read_promoter_set
 
 HEADER = "# comment\n# Columns: ...\n"
 
@@ -59,7 +59,7 @@ def test_reader_filters_sigma70_and_skips_unusable_rows(tmp_path):
 
 def test_realize_keeps_genomic_context_and_aligns_hexamers():
     w = _window(spacer="ACGTACGTACGTACGTAC").upper()  # 18-bp spacer: one middle base dropped
-    from mitbench.data.regulondb import LocatedPromoter
+    from mitbench.data.mit.regulondb import LocatedPromoter
 
     s35, s10 = locate(w)
     p = from_located(LocatedPromoter("X", "xP", w, s35, s10, "Strong"))

@@ -9,13 +9,13 @@ import lzma
 
 import pytest
 
-from mitbench.data.external import read_external
-from mitbench.data.generated import read_manifest
-from mitbench.data.io import read_fasta
-from mitbench.data.nullsettes_sources import read_parts
-from mitbench.data.probe_scores import read_score_cells
-from mitbench.data import textio
-from mitbench.data.textio import InputError, read_json, read_table
+from mitbench.data.mit.external import read_external
+from mitbench.data.audit.generated import read_manifest
+from mitbench.data.core.io import read_fasta
+from mitbench.data.nullsettes.sources import read_parts
+from mitbench.data.mit.probe_scores import read_score_cells
+from mitbench.data.core import textio
+from mitbench.data.core.textio import InputError, read_json, read_table
 from mitbench.models.precomputed import load_score_file
 
 ITEM = '{"id": "s%d", "sequence": "ACGT", "class_label": "%s"}'

@@ -4,9 +4,9 @@ import hashlib
 
 import pytest
 
-from mitbench.data.lagator import Lagator2022
-from mitbench.data.textio import InputError
-from mitbench.data.training import verify_files
+from mitbench.data.fit.lagator import Lagator2022
+from mitbench.data.core.textio import InputError
+from mitbench.data.fit.training import verify_files
 
 HEADER = "sequence,Median,Mode,Mean,Std,Coverage\n"
 

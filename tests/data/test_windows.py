@@ -3,7 +3,7 @@ import gzip
 import numpy as np
 import pytest
 
-from mitbench.data.windows import Reference, audit_windows, holdout_of, sample_tiles
+from mitbench.data.audit.windows import Reference, audit_windows, holdout_of, sample_tiles
 
 
 def _write(path, records):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from mitbench.metrics.mit import paired_scores, summarize_mit
+from mitbench.metrics.mit.summary import paired_scores, summarize_mit
 from mitbench.metrics.stats import (bh_adjust, binom_greater_pvalue, bootstrap_groups, cohens_d, percentile_ci,
                                     proportion_ci, safe_ratio, win_rate)
 

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from mitbench.metrics.paper import at_delta, at_range, paper_hierarchy, positional_effect
+from mitbench.metrics.mit.paper import at_delta, at_range, paper_hierarchy, positional_effect
 
 
 def _at():

@@ -6,7 +6,7 @@ import pytest
 
 import pandas as pd
 
-from mitbench.metrics.placement import background_effects, placement_cube, placement_stats, row_ranks, summarize_placements
+from mitbench.metrics.mit.placement import background_effects, placement_cube, placement_stats, row_ranks, summarize_placements
 from mitbench.metrics.stats import signflip_pvalue
 
 

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from helpers import shared_path
-from mitbench.data.probes import at_titration_records, spacing_records, strand_records, up_sweep_records
-from mitbench.data.records import records_to_frame
-from mitbench.metrics import hierarchy
-from mitbench.metrics import probes as mp
+from mitbench.data.mit.probes import at_titration_records, spacing_records, strand_records, up_sweep_records
+from mitbench.data.core.records import records_to_frame
+from mitbench.metrics.mit import hierarchy
+from mitbench.metrics.mit import probes as mp
 
 
 def scored(records, fn):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from mitbench.metrics.realism.auroc import auroc, detector_summary, window_bootstrap_auroc
+from mitbench.metrics.audit.auroc import auroc, detector_summary, window_bootstrap_auroc
 
 
 def test_auroc_golden_and_ties_fail():

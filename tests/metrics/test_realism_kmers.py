@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from mitbench.metrics.realism.kmers import (Background, choose_k_novel, choose_k_null, choose_ks, fold,
+from mitbench.metrics.audit.kmers import (Background, choose_k_novel, choose_k_null, choose_ks, fold,
                                             js_divergence, spectrum_histogram, spectrum_stats)
 
 
@@ -31,7 +31,7 @@ def test_spectrum_stats_identities():
     genome = "".join(rng.choice(list("ACGT"), 50000))
     bg = Background.count([genome], ks=[1, 2, 4], k_novel=8)
     assert bg.bp == 50000 and bg.k_novel == 8
-    from mitbench.data.kmers import revcomp_index
+    from mitbench.data.core.kmers import revcomp_index
     assert np.array_equal(bg.counts[2], bg.counts[2][revcomp_index(2)])  # both strands: RC-symmetric
     st = spectrum_stats(genome[:4000], bg, [1, 2], k_null=4)
     assert 0 <= st["kmer_js_k1"] < 0.001 and 0 <= st["kmer_ks_k2"] <= 1

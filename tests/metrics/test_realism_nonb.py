@@ -1,6 +1,6 @@
 import numpy as np
 
-from mitbench.metrics.realism.nonb import g4hunter_regions, g4hunter_scores, zdna_regions
+from mitbench.metrics.audit.nonb import g4hunter_regions, g4hunter_scores, zdna_regions
 
 
 def test_g4hunter_scores_golden():
@@ -32,7 +32,7 @@ def test_zdna_alternation_rule():
 
 
 def test_interval_helpers():
-    from mitbench.metrics.realism.intervals import as_intervals, count_in, covered_bp, runs
+    from mitbench.metrics.audit.intervals import as_intervals, count_in, covered_bp, runs
 
     s, e = runs(np.array([0, 1, 1, 0, 1]))
     assert s.tolist() == [1, 4] and e.tolist() == [3, 5]

@@ -1,7 +1,7 @@
 import numpy as np
 
-from mitbench.metrics.realism.organisation import genes, mismatches, motif_hits, nn_distance, promoter_hits
-from mitbench.data.kmers import base_codes
+from mitbench.metrics.audit.organisation import genes, mismatches, motif_hits, nn_distance, promoter_hits
+from mitbench.data.core.kmers import base_codes
 
 COMP = str.maketrans("ACGT", "TGCA")
 
@@ -31,8 +31,8 @@ def test_nn_distance():
 
 
 def test_genes_called_on_the_shipped_genome():
-    from mitbench.audit import default_reference
-    from mitbench.data.genome import read_genome
+    from mitbench.runs.audit import default_reference
+    from mitbench.data.core.genome import read_genome
 
     seq = read_genome(default_reference())[0].sequence[100_000:120_000]
     iv = genes(seq)

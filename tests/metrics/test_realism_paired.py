@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mitbench.metrics.realism.paired import by_distance, compare, paired_bootstrap, signflip_pvalue
+from mitbench.metrics.audit.paired import by_distance, compare, paired_bootstrap, signflip_pvalue
 
 
 def test_signflip_exact_enumeration():

@@ -3,7 +3,7 @@ scan of the definitions on random sequences with planted repeats."""
 import numpy as np
 import pytest
 
-from mitbench.metrics.realism.repeats import (direct_repeats, inverted_repeats, mirror_repeats,
+from mitbench.metrics.audit.repeats import (direct_repeats, inverted_repeats, mirror_repeats,
                                               short_tandem_repeats)
 
 COMP = str.maketrans("ACGT", "TGCA")

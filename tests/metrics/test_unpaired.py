@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from scipy import stats as st
 
-from mitbench.metrics.mit import summarize_mit
+from mitbench.metrics.mit.summary import summarize_mit
 from mitbench.metrics.unpaired import all_pairs_win_rate, repairing_rates, unpaired_block
 
 

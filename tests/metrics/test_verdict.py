@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from mitbench.metrics.calibration import calibrate, global_null_pvalue
-from mitbench.metrics.verdict import mit_verdict
+from mitbench.metrics.mit.verdict import mit_verdict
 from mitbench.suites.spec import Metric
 
 PASS = {"n": 50, "m": 3, "effect": 0.9, "effect_ci_low": 0.8, "effect_ci_high": 1.0, "win_all": 0.8, "p_signflip": 1e-9}

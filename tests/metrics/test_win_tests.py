@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats as st
 
-from mitbench.metrics.mit import summarize_mit
+from mitbench.metrics.mit.summary import summarize_mit
 from mitbench.metrics.stats import bh_adjust, binom_greater_pvalue, proportion_ci
 from mitbench.metrics.win_tests import ExactWinTest, PaperWinTest, outcomes, ttest_greater_pvalue
 

@@ -5,11 +5,11 @@ import pytest
 import torch
 
 from helpers import compose
-from mitbench.data import grammar as g
-from mitbench.data.records import SequenceRecord
-from mitbench.models.biophysical import BiophysicalScorer
-from mitbench.models.components.pa_pwm import PAPWM
-from mitbench.models.components.rpa_pwm import RPAPWM
+from mitbench.data.core import grammar as g
+from mitbench.data.core.records import SequenceRecord
+from mitbench.models.baselines.biophysical import BiophysicalScorer
+from mitbench.models.baselines.components.pa_pwm import PAPWM
+from mitbench.models.baselines.components.rpa_pwm import RPAPWM
 
 MODELS = ["pa_pwm", "pa_pwm_nocomp", "pa_pwm_nopos", "rpa_pwm", "scan", "kmer", "pwm", "random"]
 N_PARAMS = {"pa_pwm": 102, "pa_pwm_nocomp": 49, "pa_pwm_nopos": 102, "rpa_pwm": 105, "scan": 69,
@@ -131,7 +131,7 @@ def test_scan_refuses_records_beyond_max_length_before_scoring():
         scan.check_records([SequenceRecord("ok", "A", "A" * 100), SequenceRecord("chr", "A", "A" * 100_000)])
     with pytest.raises(ValueError, match="sequence #1 is 201 bp, longer than its max_length 200"):
         scan.score_batch(["A" * 100, "A" * 201])
-    from mitbench.models.components.scan import PositionScan
+    from mitbench.models.baselines.components.scan import PositionScan
     assert PositionScan(tie_break=1e-3).max_length == 100 and _model("rpa_pwm").component.max_length is None
 
 
@@ -139,14 +139,14 @@ def test_layout_window_reads_where_the_metadata_puts_the_promoter():
     """PA-PWM (fixed layout) reads a placement canvas through [layout_offset, +100): the same score as
     the 100-bp window cut out by hand (zero one-hot beyond the record's ends); records without
     layout_offset are read whole, and scanning models (RPA-PWM) never use the metadata."""
-    from mitbench.data.mit import build_mit
+    from mitbench.data.mit.designed import build_mit
 
     recs = [r for r in build_mit(42) if r.meta.get("design") == "placement_control"][:15]
     recs.append(next(r for r in build_mit(42) if r.label == "E"))
     pa = _model("pa_pwm")
     pa.check_records(recs)
     got = pa.score_batch([r.sequence for r in recs])
-    from mitbench.data.encoding import one_hot
+    from mitbench.data.core.encoding import one_hot
 
     for r, score in zip(recs, got.tolist()):
         off = r.meta.get("layout_offset", 0)

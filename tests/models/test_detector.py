@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 import torch
 
-from mitbench.data.chunks import ChunkDataModule, _Chunks
-from mitbench.data.encoding import one_hot
-from mitbench.metrics.realism.auroc import detector_summary
-from mitbench.models.detector import RealismCNN
+from mitbench.data.audit.chunks import ChunkDataModule, _Chunks
+from mitbench.data.core.encoding import one_hot
+from mitbench.metrics.audit.auroc import detector_summary
+from mitbench.models.generators.detector import RealismCNN
 
 
 def test_forward_shape_and_dtype():

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from mitbench.models.evo2 import Evo2Scorer
+from mitbench.models.glm.evo2 import Evo2Scorer
 
 
 def test_missing_package_says_what_to_install(monkeypatch):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from mitbench.data.windows import AuditWindow, Reference, audit_windows, holdout_of
+from mitbench.data.audit.windows import AuditWindow, Reference, audit_windows, holdout_of
 from mitbench.models.generators.markov import (CopyDriftGenerator, MarkovGenerator, fit_chain, run_chain)
 from mitbench.models.generators.natural import NaturalGenerator
 
@@ -101,7 +101,7 @@ def test_natural_generator_draws_disjoint_natural_windows(tmp_path):
 
 
 def test_hf_causal_generates_seeded_dna(tmp_path):
-    from mitbench.models import tiny
+    from mitbench.models.glm import tiny
     from mitbench.models.generators.hf_causal import HFCausalGenerator
 
     wins = [AuditWindow(f"w{i}", "c", 0, "ACGTACGTAC"[i:] + "ACGT" * 5, "") for i in range(3)]

@@ -15,8 +15,8 @@ import torch
 
 import tiny_models as tm
 from helpers import ROOT, compose
-from mitbench.evaluate import run
-from mitbench.models.masked import MaskedLMScorer
+from mitbench.runs.evaluate import run
+from mitbench.models.glm.masked import MaskedLMScorer
 
 
 def _fasta(path: Path, n: int, seed: int = 3) -> Path:

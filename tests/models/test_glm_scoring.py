@@ -4,9 +4,9 @@ import pytest
 import torch
 
 import tiny_models as tm
-from mitbench.data.records import reverse_complement
-from mitbench.models.causal import CausalLMScorer
-from mitbench.models.masked import MaskedLMScorer
+from mitbench.data.core.records import reverse_complement
+from mitbench.models.glm.causal import CausalLMScorer
+from mitbench.models.glm.masked import MaskedLMScorer
 
 RNG = np.random.default_rng(7)
 SEQS = [tm.random_dna(RNG, n) for n in (100, 37, 100, 64, 9, 100)]

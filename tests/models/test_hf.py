@@ -9,9 +9,9 @@ import torch
 
 import tiny_models as tm
 from helpers import compose
-from mitbench.models.cache import ScoreCache
-from mitbench.models.causal import CausalLMScorer
-from mitbench.models.masked import MaskedLMScorer
+from mitbench.engine.cache import ScoreCache
+from mitbench.models.glm.causal import CausalLMScorer
+from mitbench.models.glm.masked import MaskedLMScorer
 
 MODELS = ["hyenadna_small", "hyenadna_medium", "nt_500m", "nt_v2_500m", "grover", "caduceus", "dnabert2"]
 
@@ -51,7 +51,7 @@ def test_offline_without_weights_says_how_to_supply_them(monkeypatch):
 
 
 def test_unknown_token_and_context_limit_name_the_record(bert):
-    from mitbench.data.records import SequenceRecord
+    from mitbench.data.core.records import SequenceRecord
 
     scorer = MaskedLMScorer("m", str(bert))
     with pytest.raises(ValueError, match="'r1'"):
@@ -85,7 +85,7 @@ def test_scorer_cache_serves_hits_and_counts_only_computed(bert, tmp_path):
 
 _WRITER = """
 import sys
-from mitbench.models.cache import ScoreCache
+from mitbench.engine.cache import ScoreCache
 c = ScoreCache(sys.argv[1])
 for i in range(50):
     c.put_many({f"{sys.argv[2]}-{i}-{j}": float(i * 10 + j) for j in range(10)})

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import tiny_models as tm
-from mitbench.models.masked import MaskedLMScorer
+from mitbench.models.glm.masked import MaskedLMScorer
 
 
 @pytest.fixture(scope="module")

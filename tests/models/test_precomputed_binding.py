@@ -3,7 +3,7 @@ the same at every suite.seed, so a file keyed by id alone is refused for generat
 with sequences is checked record by record."""
 import pytest
 
-from mitbench.data.mit import build_mit
+from mitbench.data.mit.designed import build_mit
 from mitbench.models.precomputed import PrecomputedScorer
 
 

@@ -4,9 +4,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from mitbench.metrics.mit import summarize_mit
+from mitbench.metrics.mit.summary import summarize_mit
 from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table
-from mitbench.metrics.verdict import mit_verdict
+from mitbench.metrics.mit.verdict import mit_verdict
 from mitbench.report.mit import mit_figures, mit_report
 
 

@@ -7,8 +7,8 @@ import torch
 
 from helpers import compose
 from mitbench.suites.external import ExternalSuite
-from mitbench.data.records import SequenceRecord
-from mitbench.evaluate import run
+from mitbench.data.core.records import SequenceRecord
+from mitbench.runs.evaluate import run
 from mitbench.models.precomputed import PrecomputedScorer
 
 SEQ = {"C": "ACGTACGTAC", "D": "ACGTACGTAA", "E": "TTTTACGTAA", "H": "ATTTTCGTAA"}

@@ -1,9 +1,9 @@
 """Paper Table 2 conformance: the reference sequences and published scores, replayed through
-``mitbench.evaluate.run`` (suite=external, model=precomputed), reproduce CSS and SCR to ±0.005."""
+``mitbench.runs.evaluate.run`` (suite=external, model=precomputed), reproduce CSS and SCR to ±0.005."""
 import pytest
 
 from helpers import compose, shared_path
-from mitbench.evaluate import run
+from mitbench.runs.evaluate import run
 
 # model file stem -> (CSS, SCR), paper Table 2
 TABLE2 = {"hyenadna": (0.63, 0.48), "evo2_1b": (0.60, 0.46), "nt_500m": (0.54, 0.40),

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from helpers import shared_path
-from mitbench.data.records import reverse_complement
-from mitbench.data.urtecho import SENSE_5P, parse_name, read_urtecho, sense_strand
+from mitbench.data.core.records import reverse_complement
+from mitbench.data.fit.urtecho import SENSE_5P, parse_name, read_urtecho, sense_strand
 from mitbench.metrics.measured import matched_pairs, summarize_measured
 
 FLANK5 = SENSE_5P + "GAG"

@@ -5,8 +5,8 @@ import hydra
 import pytest
 
 from helpers import compose
-from mitbench.data.mit import COUNTS, build_mit
-from mitbench.data.records import records_to_frame
+from mitbench.data.mit.designed import COUNTS, build_mit
+from mitbench.data.core.records import records_to_frame
 from mitbench.suites.mit import MITSuite
 
 

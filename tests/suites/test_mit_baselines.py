@@ -2,7 +2,7 @@
 
 Two sources of D/E/H: a local 100-triple construction from the grammar (always runs; H_i is E_i
 with segments 15–23 and 40–48 swapped, so it has E_i's exact composition) and the generated
-MIT suite (``conf/suite/mit.yaml``; skipped while ``mitbench.data.mit`` is missing).
+MIT suite (``conf/suite/mit.yaml``; skipped while ``mitbench.data.mit.designed`` is missing).
 """
 
 import hydra
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from helpers import compose
-from mitbench.data import grammar as g
-from mitbench.data.records import records_to_frame
+from mitbench.data.core import grammar as g
+from mitbench.data.core.records import records_to_frame
 
 MODELS = ["pa_pwm", "pa_pwm_nocomp", "pa_pwm_nopos", "rpa_pwm", "random"]
 
@@ -34,7 +34,7 @@ def _local_triples(n=100, seed=2024):
 
 
 def _summarize(table, model):
-    from mitbench.metrics.mit import summarize_mit
+    from mitbench.metrics.mit.summary import summarize_mit
 
     table = table.copy()
     table["score"] = model.score_batch(table["sequence"].tolist()).numpy()

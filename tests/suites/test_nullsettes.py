@@ -7,7 +7,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from helpers import compose, shared_path
-from mitbench.evaluate import run
+from mitbench.runs.evaluate import run
 from mitbench.suites.nullsettes import NullsettesSuite
 from nullsettes_toy import make_root
 

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from helpers import compose, shared_path
-from mitbench.evaluate import run
+from mitbench.runs.evaluate import run
 
 
 def _run(tmp_path, probe, path, model=("model=precomputed", "model.path={path}")):

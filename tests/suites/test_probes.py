@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from helpers import compose
-from mitbench.data.records import records_to_frame
-from mitbench.evaluate import run
+from mitbench.data.core.records import records_to_frame
+from mitbench.runs.evaluate import run
 
 SMALL = ["suite.parts.at_titration.generator.n_per_level=3", "suite.parts.up_sweep.generator.n_per_position=3",
          "suite.parts.spacing.generator.n_per_spacing=3", "suite.parts.strand.generator.n_per_condition=3"]

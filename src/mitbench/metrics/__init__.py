@@ -1,4 +1,3 @@
-"""Metrics: pure functions of a scores table (see :mod:`mitbench.metrics.mit`)."""
-from mitbench.metrics.mit import class_stats, paired_scores, summarize_mit
-
-__all__ = ["class_stats", "paired_scores", "summarize_mit"]
+"""Metrics: pure functions of a scores table. Shared statistics here (:mod:`.stats`, :mod:`.unpaired`,
+:mod:`.win_tests`, :mod:`.calibration`); one package or module per system: :mod:`.mit`, :mod:`.nullsettes`,
+:mod:`.audit` (generation realism), :mod:`.measured` (measured compensation)."""

@@ -7,7 +7,7 @@ Conventions
   ``numpy.random.default_rng(seed)``.
 * Undefined quantities are ``nan``, never ``inf`` and never a silent cap: a ratio whose
   denominator is zero, Cohen's d with zero pooled standard deviation, a win rate over zero
-  pairs. Callers report the reason (see :func:`mitbench.metrics.mit.summarize_mit` ``notes``).
+  pairs. Callers report the reason (see :func:`mitbench.metrics.mit.summary.summarize_mit` ``notes``).
 * Near-zero variance is zero: a standard deviation below :data:`REL_TOL` times the scores'
   magnitude is float noise (e.g. sums that differ only in their last bits), not an effect.
 * Proportions get exact (Clopper–Pearson) intervals; a percentile bootstrap of 100/100 wins would

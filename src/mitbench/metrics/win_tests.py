@@ -2,7 +2,7 @@
 
 A win rate is ``wins / n`` over ``n`` pairs, ties counted as failures (the one tie rule). Two
 policies, each a small class whose config node (``conf/stats/<name>.yaml``) is passed to the
-metric functions (:func:`mitbench.metrics.mit.summarize_mit`):
+metric functions (:func:`mitbench.metrics.mit.summary.summarize_mit`):
 
 * :class:`ExactWinTest` (``stats=exact``, the default) — exact one-sided binomial test of
   ``P(win) > 0.5`` and the exact Clopper–Pearson interval (:mod:`mitbench.metrics.stats`).
@@ -11,7 +11,7 @@ metric functions (:func:`mitbench.metrics.mit.summarize_mit`):
   was unseeded; here ``seed`` fixes it). The paper's q-values are Benjamini–Hochberg over its
   **family of 8** tests (5 gLMs + random, k-mer, PWM), measured from its released scores, not the
   5 gLMs its Appendix A.5 describes: BH is applied across runs (``compare``: the runs of one suite
-  in a sweep; :mod:`mitbench.reproduce`: the 8 released score files), never inside one run.
+  in a sweep; :mod:`mitbench.runs.reproduce`: the 8 released score files), never inside one run.
 
 The t-test on 0/1 data is only approximately valid (100 pairs) and is undefined when every
 outcome agrees; there the limit of the t statistic is used: ``p = 0`` when all pairs are wins,

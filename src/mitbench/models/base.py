@@ -24,7 +24,7 @@ import lightning as L
 import torch
 from torch import Tensor
 
-from mitbench.data.records import SequenceRecord
+from mitbench.data.core.records import SequenceRecord
 
 
 class Scorer(L.LightningModule, abc.ABC):
@@ -43,7 +43,7 @@ class Scorer(L.LightningModule, abc.ABC):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
-        self.cache = None  # optional ScoreCache (see mitbench.models.cache); set by subclasses
+        self.cache = None  # optional ScoreCache (see mitbench.engine.cache); set by subclasses
         self.n_scored = 0  # sequences actually computed (not served from the cache) in this process
 
     # --- contract -------------------------------------------------------------------------

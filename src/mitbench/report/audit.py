@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mitbench.metrics.realism.kmers import spectrum_histogram
+from mitbench.metrics.audit.kmers import spectrum_histogram
 from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table, pyplot, save_figure
 
 

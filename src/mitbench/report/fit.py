@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from torch import nn
 
-from mitbench.data.grammar import STANDARD
+from mitbench.data.core.grammar import STANDARD
 from mitbench.metrics.stats import correlation
 from mitbench.report.common import pyplot, save_figure
 

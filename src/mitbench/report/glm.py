@@ -67,7 +67,7 @@ def _secs(value: Any) -> str:
 
 
 def _contrastive_section(m: dict[str, Any]) -> str:
-    from mitbench.data.positional_pairs import NEGATIVES
+    from mitbench.data.glm.positional_pairs import NEGATIVES
 
     rows = [[f"positive vs {name}", fmt(m[f"val_win_rate_{name}_before"]), fmt(m[f"val_win_rate_{name}_after"])]
             for name in NEGATIVES]

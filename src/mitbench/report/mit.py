@@ -1,6 +1,6 @@
-"""Figures and the Markdown section for MIT metrics (see :mod:`mitbench.metrics.mit`).
+"""Figures and the Markdown section for MIT metrics (see :mod:`mitbench.metrics.mit.summary`).
 
-The section leads with the verdict (:mod:`mitbench.metrics.verdict`) and its evidence, then the
+The section leads with the verdict (:mod:`mitbench.metrics.mit.verdict`) and its evidence, then the
 calibration table (each calibrated metric beside the random-initialised null and the composition
 references), then the classic metrics and per-class means.
 """

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from mitbench.metrics.hierarchy import EFFECTS
+from mitbench.metrics.mit.hierarchy import EFFECTS
 from mitbench.report.common import fmt, fmt_ci, markdown_table, pyplot, save_figure
 
 

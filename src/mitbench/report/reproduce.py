@@ -1,4 +1,4 @@
-"""The reproduction table and its markdown (:mod:`mitbench.reproduce`): the paper's printed numbers
+"""The reproduction table and its markdown (:mod:`mitbench.runs.reproduce`): the paper's printed numbers
 beside mitbench's from the released files, in the paper's layout, with the discrepancies explained."""
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def _probe_note(quantity: str, m: dict[str, Any]) -> str:
 def reproduction_rows(mit: Mapping[str, dict], probes: Mapping[str, dict], paper: pd.DataFrame,
                       biophysical: Mapping[str, dict]) -> pd.DataFrame:
     """One row per (quantity, model) computed or printed, columns :data:`COLUMNS` (module docstring
-    of :mod:`mitbench.reproduce`)."""
+    of :mod:`mitbench.runs.reproduce`)."""
     values: dict[tuple[str, str], tuple[float, str]] = {}
     for model, m in mit.items():
         for q in MIT_KEYS:

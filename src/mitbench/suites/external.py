@@ -1,6 +1,6 @@
-"""``suite=external``: score sequence sets read from files (readers: :mod:`mitbench.data.external`).
+"""``suite=external``: score sequence sets read from files (readers: :mod:`mitbench.data.mit.external`).
 
-Metrics: the MIT metrics (:func:`mitbench.metrics.mit.summarize_mit`) when classes D and E are
+Metrics: the MIT metrics (:func:`mitbench.metrics.mit.summary.summarize_mit`) when classes D and E are
 present (SCR needs H too), else per-class statistics. An external set's classes are drawn
 independently unless its file says otherwise, so beside the index pairing every run gets the
 unpaired statistics of :mod:`mitbench.metrics.unpaired` (all-pairs win rate / Mann–Whitney with
@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from mitbench.data.external import read_external
-from mitbench.data.records import SequenceRecord
-from mitbench.metrics.mit import class_stats, summarize_mit, summarize_peak_bytes
-from mitbench.metrics.verdict import mit_verdict
+from mitbench.data.mit.external import read_external
+from mitbench.data.core.records import SequenceRecord
+from mitbench.metrics.mit.summary import class_stats, summarize_mit, summarize_peak_bytes
+from mitbench.metrics.mit.verdict import mit_verdict
 from mitbench.report.common import class_distribution_figure, class_table
 from mitbench.report.mit import mit_figures, mit_report
 from mitbench.suites.base import Suite
@@ -26,7 +26,7 @@ from mitbench.suites.spec import MetricSpec
 
 
 class ExternalSuite(Suite):
-    """Sequences from files (class JSON layout or FASTA); see :mod:`mitbench.data.external`.
+    """Sequences from files (class JSON layout or FASTA); see :mod:`mitbench.data.mit.external`.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """The ``urtecho2019`` suite: score measured promoters and compare score differences with biology.
 
 ``python evaluate.py suite=urtecho2019 suite.root=<download dir> model=<any>`` scores the
-Urtecho 2019 variants (100-bp standard-layout windows, see :mod:`mitbench.data.urtecho`) and
+Urtecho 2019 variants (100-bp standard-layout windows, see :mod:`mitbench.data.fit.urtecho`) and
 reports :func:`mitbench.metrics.measured.summarize_measured`: Spearman of score vs measured
 log2 expression, and over matched pairs that differ only by the UP element (or by the −10) the
 fraction where the model's score rises, the measured fraction, the sign concordance and the
@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from mitbench.data.grammar import STANDARD
-from mitbench.data.records import Element, SequenceRecord
-from mitbench.data.urtecho import read_urtecho
+from mitbench.data.core.grammar import STANDARD
+from mitbench.data.core.records import Element, SequenceRecord
+from mitbench.data.fit.urtecho import read_urtecho
 from mitbench.metrics.measured import summarize_measured
 from mitbench.report.measured import measured_deltas_figure, measured_section
 from mitbench.suites.base import Suite

@@ -1,5 +1,5 @@
-"""``suite=mit``: the Mechanistic Invariance Test (generator :mod:`mitbench.data.mit`, metrics
-:mod:`mitbench.metrics.mit`, report :mod:`mitbench.report.mit`)."""
+"""``suite=mit``: the Mechanistic Invariance Test (generator :mod:`mitbench.data.mit.designed`, metrics
+:mod:`mitbench.metrics.mit.summary`, report :mod:`mitbench.report.mit`)."""
 from __future__ import annotations
 
 import json
@@ -9,11 +9,11 @@ from typing import Any
 
 import pandas as pd
 
-from mitbench.data.mit import DESIGNS, NATURAL_SOURCES, build_mit
-from mitbench.data.records import SequenceRecord
-from mitbench.metrics.placement import FAMILIES, REFERENCE
-from mitbench.metrics.mit import summarize_mit
-from mitbench.metrics.verdict import mit_verdict
+from mitbench.data.mit.designed import DESIGNS, NATURAL_SOURCES, build_mit
+from mitbench.data.core.records import SequenceRecord
+from mitbench.metrics.mit.placement import FAMILIES, REFERENCE
+from mitbench.metrics.mit.summary import summarize_mit
+from mitbench.metrics.mit.verdict import mit_verdict
 from mitbench.report.mit import mit_figures, mit_report
 from mitbench.suites.base import Suite
 from mitbench.suites.spec import Contrast, Metric, MetricSpec
@@ -93,7 +93,7 @@ class MITSuite(Suite):
     n_boot, boot_seed : int
         Bootstrap resamples and seed for the metrics' confidence intervals.
     controls : bool, optional
-        Add the composition-exact placement controls (:mod:`mitbench.data.controls`) that the
+        Add the composition-exact placement controls (:mod:`mitbench.data.mit.controls`) that the
         verdict needs; False gives the 650 records only; None: on for the matched design, off for
         the paper's (which has none; True builds them on its E records).
     design : {"matched", "paper"}

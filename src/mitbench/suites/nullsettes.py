@@ -1,6 +1,6 @@
 """The Nullsettes suite: ``python evaluate.py suite=nullsettes suite.root=<dir> suite.dataset=<name> model=<any>``.
 
-Data: :mod:`mitbench.data.nullsettes` (built from parts; frame check, repairs, linker policy);
+Data: :mod:`mitbench.data.nullsettes.build` (built from parts; frame check, repairs, linker policy);
 metrics: :mod:`mitbench.metrics.nullsettes`; report: :mod:`mitbench.report.nullsettes`.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from mitbench.data.nullsettes import DATASETS, N_TYPES, NONMUTANT, BuildReport, build_nullsettes
-from mitbench.data.records import SequenceRecord
+from mitbench.data.nullsettes.build import DATASETS, N_TYPES, NONMUTANT, BuildReport, build_nullsettes
+from mitbench.data.core.records import SequenceRecord
 from mitbench.suites.base import Suite
 from mitbench.suites.spec import Contrast, Metric, MetricSpec
 

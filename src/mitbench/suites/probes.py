@@ -1,5 +1,5 @@
-"""Probe suites: one generator (``mitbench.data.probes``) + one metric function
-(``mitbench.metrics.probes``) + report functions (``mitbench.report.probes``) + a headline spec,
+"""Probe suites: one generator (``mitbench.data.mit.probes``) + one metric function
+(``mitbench.metrics.mit.probes``) + report functions (``mitbench.report.probes``) + a headline spec,
 bound together by one YAML in ``conf/suite/``.
 
 Adding a probe is one generator, one metric function and one YAML: the YAML names them with
@@ -8,7 +8,7 @@ Adding a probe is one generator, one metric function and one YAML: the YAML name
 one run and adds the effect-size hierarchy.
 
 ``suite.source=<file>`` replays a probe score file instead of generating sequences: the YAML's
-``reader`` (:mod:`mitbench.data.probe_scores`) turns the file into score-only records of the probe's
+``reader`` (:mod:`mitbench.data.mit.probe_scores`) turns the file into score-only records of the probe's
 form, scored by ``model=precomputed model.path=<same file>``. Draws of such files are independent
 (pairs are formed by index); files holding only condition means give no win rates (NaN, with
 ``<probe>_notes`` saying why).
@@ -20,9 +20,9 @@ from typing import Any, Callable, Mapping, Sequence
 
 import pandas as pd
 
-from mitbench.data.records import SequenceRecord
-from mitbench.metrics.hierarchy import effect_hierarchy
-from mitbench.metrics.probes import without_win_rates
+from mitbench.data.core.records import SequenceRecord
+from mitbench.metrics.mit.hierarchy import effect_hierarchy
+from mitbench.metrics.mit.probes import without_win_rates
 from mitbench.report.common import score_label
 from mitbench.suites.base import Suite
 from mitbench.suites.spec import Metric, MetricSpec
@@ -40,10 +40,10 @@ class ProbeSuite(Suite):
     probe : str
         The ``meta["probe"]`` value of its records (how a battery splits a table by probe).
     generator : callable
-        ``() -> list[SequenceRecord]`` (a generator from :mod:`mitbench.data.probes` with its
+        ``() -> list[SequenceRecord]`` (a generator from :mod:`mitbench.data.mit.probes` with its
         arguments bound, e.g. seed and levels).
     metric : callable
-        ``(rows: DataFrame) -> dict`` (a function of :mod:`mitbench.metrics.probes`).
+        ``(rows: DataFrame) -> dict`` (a function of :mod:`mitbench.metrics.mit.probes`).
     figure : callable
         ``(rows, path) -> Path`` (a figure of :mod:`mitbench.report.probes`); written as
         ``<probe>.png``.
@@ -57,7 +57,7 @@ class ProbeSuite(Suite):
         Headline key a sweeper optimises.
     source : str, optional
         A probe score file to replay instead of generating (nested JSON or long CSV,
-        :mod:`mitbench.data.probe_scores`); its records are score-only.
+        :mod:`mitbench.data.mit.probe_scores`); its records are score-only.
     reader : callable, optional
         ``(source) -> list[SequenceRecord]``: the probe's score-file reader.
     """

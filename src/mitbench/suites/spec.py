@@ -100,7 +100,7 @@ class MetricSpec:
         default: the headline metrics.
     panel : tuple of Metric
         Metrics compared with the panel of untrained CNNs for models with no architecture null
-        (:meth:`mitbench.calibration.RandomInitNull.panel`); empty: no panel.
+        (:meth:`mitbench.engine.calibration.RandomInitNull.panel`); empty: no panel.
     tie_rule : str
         The tie rule, stated in every report.
     """

@@ -4,15 +4,15 @@ import pytest
 import torch
 from torch.func import functional_call
 
-from mitbench.data import grammar as g
-from mitbench.data.records import reverse_complement
-from mitbench.models.components.kmer import KmerMarkov
-from mitbench.models.components.pa_pwm import PAPWM
-from mitbench.data.encoding import one_hot
-from mitbench.models.components.pwm import PAPER_EXT10, PAPER_MINUS10, PAPER_MINUS35, PAPER_UP
-from mitbench.models.components.rpa_pwm import RPAPWM
-from mitbench.models.components.scan import PositionScan
-from mitbench.models.components.simple import PWMOnly, RandomScore
+from mitbench.data.core import grammar as g
+from mitbench.data.core.records import reverse_complement
+from mitbench.models.baselines.components.kmer import KmerMarkov
+from mitbench.models.baselines.components.pa_pwm import PAPWM
+from mitbench.data.core.encoding import one_hot
+from mitbench.models.baselines.components.pwm import PAPER_EXT10, PAPER_MINUS10, PAPER_MINUS35, PAPER_UP
+from mitbench.models.baselines.components.rpa_pwm import RPAPWM
+from mitbench.models.baselines.components.scan import PositionScan
+from mitbench.models.baselines.components.simple import PWMOnly, RandomScore
 
 
 def _construct(up="CCCCCCCCC", m35="TTGACA", ext="CCC", m10="TATAAT", fill="C"):

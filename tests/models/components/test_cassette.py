@@ -4,12 +4,12 @@ import pytest
 import torch
 from torch.func import functional_call
 
-from mitbench.data.encoding import one_hot
-from mitbench.data.grammar import background
-from mitbench.data.nullsettes import build_nullsettes
-from mitbench.models.biophysical import BiophysicalScorer
-from mitbench.models.components.cassette import CassetteGrammar
-from mitbench.models.components.tracks import FLOOR, hairpin_track, next_in_frame, window_max
+from mitbench.data.core.encoding import one_hot
+from mitbench.data.core.grammar import background
+from mitbench.data.nullsettes.build import build_nullsettes
+from mitbench.models.baselines.biophysical import BiophysicalScorer
+from mitbench.models.baselines.components.cassette import CassetteGrammar
+from mitbench.models.baselines.components.tracks import FLOOR, hairpin_track, next_in_frame, window_max
 from nullsettes_toy import make_root
 
 PROK_OFF = {"w_orf": 0.0, "w_promoter": 0.0, "w_sd": 0.0, "w_terminator": 0.0}

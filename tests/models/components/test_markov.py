@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from mitbench.models.components.markov import (fit_counts, log2_table, markov_bits_per_nt,
+from mitbench.models.baselines.components.markov import (fit_counts, log2_table, markov_bits_per_nt,
                                                window_log2_probs)
 
 

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from helpers import shared_path
-from mitbench.data.encoding import one_hot
-from mitbench.models.components.thermodynamic import ThermodynamicModel
+from mitbench.data.core.encoding import one_hot
+from mitbench.models.baselines.components.thermodynamic import ThermodynamicModel
 
 BG = "GCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGCGC"
 

@@ -3,7 +3,7 @@
 A generator continues audit windows: given windows (their ``seed`` is the prompt), a
 continuation length and a seed, it returns one upper-case ACGT string of exactly that length per
 window, in window order. Generators that learn from the genome (Markov chains, the natural
-control's window pool) are first :meth:`Generator.fit` on a :class:`~mitbench.data.windows.Reference`
+control's window pool) are first :meth:`Generator.fit` on a :class:`~mitbench.data.audit.windows.Reference`
 whose held-out windows read as ``N``. :meth:`Generator.provenance` is written to ``metrics.json``.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from abc import ABC, abstractmethod
 from typing import Any, Sequence
 
-from mitbench.data.windows import AuditWindow, Reference
+from mitbench.data.audit.windows import AuditWindow, Reference
 
 _NOT_ACGT = re.compile(r"[^ACGT]")
 

@@ -1,6 +1,6 @@
 """``evo2``: Evo 2 continuing the seeds through the ``evo2`` package's ``generate`` (CUDA only).
 
-Imported lazily, like :mod:`mitbench.models.evo2`: mitbench runs without the package, and asking
+Imported lazily, like :mod:`mitbench.models.glm.evo2`: mitbench runs without the package, and asking
 for this generator without it (or without a CUDA device) fails at construction with what to do.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from typing import Any, Sequence
 
 import torch
 
-from mitbench.data.windows import AuditWindow
-from mitbench.models.evo2 import load_evo2
+from mitbench.data.audit.windows import AuditWindow
+from mitbench.models.glm.evo2 import load_evo2
 from mitbench.models.generators.base import Generator
 
 

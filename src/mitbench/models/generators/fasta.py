@@ -1,13 +1,13 @@
 """``fasta``: audit sequences that any tool generated, from a FASTA plus a manifest
-(see :mod:`mitbench.data.generated` for the format and its checks)."""
+(see :mod:`mitbench.data.audit.generated` for the format and its checks)."""
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 from typing import Any, Sequence
 
-from mitbench.data.generated import read_generated
-from mitbench.data.windows import AuditWindow
+from mitbench.data.audit.generated import read_generated
+from mitbench.data.audit.windows import AuditWindow
 from mitbench.models.generators.base import Generator
 
 

@@ -1,7 +1,7 @@
 """``hf_causal``: any Hugging Face causal LM continuing the seeds through ``model.generate``.
 
 The checkpoint loads the one way the project loads causal LMs
-(:func:`mitbench.models.hf.load`, hub id or local folder, remote code only when allowed). Tokens
+(:func:`mitbench.models.glm.hf.load`, hub id or local folder, remote code only when allowed). Tokens
 whose text is not pure A/C/G/T (special tokens, EOS) are suppressed, so every step emits bases
 and generation never stops early. Long continuations are generated in chunks of
 ``chunk_tokens`` new tokens, each prompted with the most recent context that fits the model's
@@ -15,9 +15,9 @@ from typing import Any, Sequence
 
 import torch
 
-from mitbench.data.windows import AuditWindow
+from mitbench.data.audit.windows import AuditWindow
 from mitbench.models.generators.base import Generator
-from mitbench.models.hf import load_with_source
+from mitbench.models.glm.hf import load_with_source
 
 _ACGT = re.compile(r"[ACGT]+")
 

@@ -2,7 +2,7 @@
 positive control: copies the true continuation, then drifts into the chain).
 
 The chain is fitted on both strands of the reference with held-out windows masked
-(:class:`~mitbench.data.windows.Reference`): ``P(b | c) = (n(c b) + a) / (sum_b' n(c b') + 4 a)``
+(:class:`~mitbench.data.audit.windows.Reference`): ``P(b | c) = (n(c b) + a) / (sum_b' n(c b') + 4 a)``
 over the (order+1)-mers ``c b`` of the genome, ``a`` the pseudocount. Sampling is vectorised over
 windows (one numpy step per position) and seeded with ``numpy.random.default_rng(seed)``.
 """
@@ -12,8 +12,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from mitbench.data.kmers import base_codes, kmer_counts
-from mitbench.data.windows import AuditWindow, Reference
+from mitbench.data.core.kmers import base_codes, kmer_counts
+from mitbench.data.audit.windows import AuditWindow, Reference
 from mitbench.models.generators.base import Generator
 
 _LETTERS = np.frombuffer(b"ACGT", dtype=np.uint8)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from mitbench.data.windows import AuditWindow, Reference, sample_tiles, window_id
+from mitbench.data.audit.windows import AuditWindow, Reference, sample_tiles, window_id
 from mitbench.models.generators.base import Generator
 
 

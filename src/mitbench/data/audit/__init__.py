@@ -1,0 +1,1 @@
+"""Generation-realism audit data: audit windows, generated-sequence manifests, chunked reading."""

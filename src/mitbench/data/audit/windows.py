@@ -1,0 +1,167 @@
+"""Audit windows of a reference genome: seeded, non-overlapping, N-free (seed + continuation).
+
+The reference is streamed contig by contig (:func:`mitbench.data.core.genome.iter_contigs`) in two
+passes: the first lists candidate tiles, the second cuts out the chosen ones, so a
+chromosome-scale FASTA is never held whole. Tiles are consecutive, non-overlapping
+``seed_len + gen_len``-bp slots laid from the start of each N-free stretch; ``n`` of them are drawn
+without replacement with ``numpy.random.default_rng(seed)``, so the same reference, lengths and
+seed give the same windows on any machine.
+
+:class:`Reference` is the genome a generator may be fitted on: the same file with every held-out
+interval (audit windows and natural-control windows) replaced by ``N``, so nothing fitted on it
+ever sees a held-out base (``audit.holdout``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from mitbench.data.core.genome import Contig, acgt_stretches, iter_contigs
+
+
+@dataclass(frozen=True)
+class AuditWindow:
+    """One audit window: the prompt (``seed``) and the genome's true continuation.
+
+    Attributes
+    ----------
+    id : str
+        ``"<contig>:<start>-<end>"``, 0-based half-open over seed + continuation.
+    contig : str
+        Record name in the reference.
+    start : int
+        0-based position of the first seed base.
+    seed : str
+        The prompt, upper-case ACGT, ``seed_len`` bp.
+    continuation : str
+        The true next ``gen_len`` bp (upper-case ACGT).
+    """
+
+    id: str
+    contig: str
+    start: int
+    seed: str
+    continuation: str
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.seed) + len(self.continuation)
+
+
+def window_id(contig: str, start: int, end: int) -> str:
+    return f"{contig}:{start}-{end}"
+
+
+@dataclass
+class Reference:
+    """A genome FASTA with held-out intervals masked to ``N`` (what a generator may be fitted on).
+
+    Parameters
+    ----------
+    path : str or Path
+        FASTA (plain or compressed; see :func:`mitbench.data.core.fasta.iter_fasta`).
+    holdout : dict of str -> list of (int, int)
+        Half-open intervals per contig name that read back as ``N``.
+    """
+
+    path: Path
+    holdout: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def contigs(self) -> Iterator[Contig]:
+        """Contigs one at a time, held-out intervals replaced by ``N``."""
+        for contig in iter_contigs(self.path):
+            spans = self.holdout.get(contig.name)
+            if not spans:
+                yield contig
+                continue
+            seq = bytearray(contig.sequence.encode())
+            for start, end in spans:
+                seq[start:end] = b"N" * (end - start)
+            yield Contig(contig.name, seq.decode(), contig.n_masked)
+
+    def holdout_bp(self) -> int:
+        return sum(e - s for spans in self.holdout.values() for s, e in spans)
+
+
+def sample_tiles(contigs: Callable[[], Iterable[Contig]], n: int, tile_len: int, seed: int,
+                 what: str = "reference") -> list[tuple[str, int, str]]:
+    """Draw ``n`` non-overlapping N-free tiles of ``tile_len`` bp, streaming the contigs twice.
+
+    Parameters
+    ----------
+    contigs : callable
+        Returns a fresh iterable of contigs each call (e.g. ``Reference(path).contigs``).
+    n, tile_len : int
+        Number of tiles (>= 1) and their length in bp (>= 1).
+    seed : int
+        Seed of the draw.
+    what : str
+        Names the reference in errors.
+
+    Returns
+    -------
+    list of (contig, start, sequence)
+        In draw order (a random order); sequences are upper-case ACGT.
+
+    Raises
+    ------
+    ValueError
+        When the reference holds fewer than ``n`` N-free tiles of ``tile_len`` bp.
+    """
+    if n < 1 or tile_len < 1:
+        raise ValueError(f"need n >= 1 and tile_len >= 1, got n={n}, tile_len={tile_len}")
+    slots: list[tuple[int, int]] = []  # (contig ordinal, start)
+    for ordinal, contig in enumerate(contigs()):
+        for s, e in acgt_stretches(contig.sequence, tile_len):
+            slots.extend((ordinal, start) for start in range(s, e - tile_len + 1, tile_len))
+    if len(slots) < n:
+        raise ValueError(f"{what}: only {len(slots)} non-overlapping N-free stretches of {tile_len} bp, "
+                         f"{n} needed; use a larger reference or fewer/shorter windows")
+    pick = np.random.default_rng(seed).choice(len(slots), size=n, replace=False)
+    chosen = [slots[i] for i in pick]
+    wanted: dict[int, list[int]] = {}
+    for ordinal, start in chosen:
+        wanted.setdefault(ordinal, []).append(start)
+    cut: dict[tuple[int, int], tuple[str, str]] = {}
+    for ordinal, contig in enumerate(contigs()):
+        for start in wanted.get(ordinal, []):
+            cut[(ordinal, start)] = (contig.name, contig.sequence[start:start + tile_len])
+    return [(cut[c][0], c[1], cut[c][1]) for c in chosen]
+
+
+def audit_windows(path: str | Path, n_windows: int, seed_len: int, gen_len: int, seed: int) -> list[AuditWindow]:
+    """Seeded, mutually disjoint, N-free audit windows of a reference.
+
+    Parameters
+    ----------
+    path : str or Path
+        Reference FASTA.
+    n_windows : int
+        Number of windows (their seeds prompt the generator; their continuations are the truth).
+    seed_len, gen_len : int
+        Prompt and continuation lengths in bp (both >= 1).
+    seed : int
+        Seed of the draw.
+
+    Returns
+    -------
+    list of AuditWindow
+        Sorted by (contig name, start).
+    """
+    if seed_len < 1 or gen_len < 1:
+        raise ValueError(f"seed_len and gen_len must be >= 1, got {seed_len} and {gen_len}")
+    ref = Reference(Path(path))
+    tiles = sample_tiles(ref.contigs, n_windows, seed_len + gen_len, seed, what=str(path))
+    wins = [AuditWindow(window_id(c, s, s + len(q)), c, s, q[:seed_len], q[seed_len:]) for c, s, q in tiles]
+    return sorted(wins, key=lambda w: (w.contig, w.start))
+
+
+def holdout_of(windows: Sequence[AuditWindow]) -> dict[str, list[tuple[int, int]]]:
+    """Held-out intervals ``{contig: [(start, end), ...]}`` covering seed + continuation."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for w in windows:
+        out.setdefault(w.contig, []).append((w.start, w.end))
+    return {k: sorted(v) for k, v in out.items()}

@@ -1,0 +1,1 @@
+"""gLM training data: genome tiling and splits, genome LM and positional-contrastive datasets."""

@@ -1,0 +1,1 @@
+"""Nullsettes data: cassette parts, the translocation builder and its source readers."""

@@ -1,0 +1,1 @@
+"""Biophysical baselines: a scorer wrapping differentiable components (PWM, PA-PWM, thermodynamic, k-mer, ...)."""

@@ -1,0 +1,1 @@
+"""Trainable LightningModules: the genome LM, the positional-contrastive fine-tune, the fitting regressor."""
