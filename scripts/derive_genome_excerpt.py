@@ -21,7 +21,7 @@ import argparse
 import gzip
 from pathlib import Path
 
-from mitbench.data.genome import iter_contigs
+from mitbench.data.core.genome import iter_contigs
 
 
 def excerpt(genome: Path, length: int) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mitbench.data.fasta import iter_fasta
+from mitbench.data.core.fasta import iter_fasta
 
 K = 6
 _CODE = np.full(256, -1, dtype=np.int64)
