@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from mitbench.models.base import Scorer
-from mitbench.engine.cache import ScoreCache, checksum
+from mitbench.models.cache import ScoreCache, checksum
 
 
 class Counting(Scorer):
@@ -61,7 +61,7 @@ def test_flipped_score_is_rescored_with_a_warning_and_repaired(tmp_path, caplog)
     con.close()
     second = Counting()
     second.cache = ScoreCache(tmp_path)
-    with caplog.at_level(logging.WARNING, "mitbench.engine.cache"):
+    with caplog.at_level(logging.WARNING, "mitbench.models.cache"):
         assert _score(second) == expected
     assert second.calls == 1 and second.cache.n_corrupt == 1  # only the damaged row re-scored
     assert "1 stored score(s) failed their checksum" in caplog.text
@@ -74,7 +74,7 @@ def test_unreadable_file_is_bypassed_with_a_warning(tmp_path, caplog):
     (tmp_path / ScoreCache.filename).write_bytes(b"not a database at all" * 300)
     scorer = Counting()
     scorer.cache = ScoreCache(tmp_path)
-    with caplog.at_level(logging.WARNING, "mitbench.engine.cache"):
+    with caplog.at_level(logging.WARNING, "mitbench.models.cache"):
         assert _score(scorer) == [len(s) + 0.25 for s in SEQS.values()]
     assert scorer.calls == 8 and scorer.cache.unreadable and "unreadable" in caplog.text
 

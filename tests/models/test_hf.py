@@ -9,7 +9,7 @@ import torch
 
 import tiny_models as tm
 from helpers import compose
-from mitbench.engine.cache import ScoreCache
+from mitbench.models.cache import ScoreCache
 from mitbench.models.glm.causal import CausalLMScorer
 from mitbench.models.glm.masked import MaskedLMScorer
 
@@ -85,7 +85,7 @@ def test_scorer_cache_serves_hits_and_counts_only_computed(bert, tmp_path):
 
 _WRITER = """
 import sys
-from mitbench.engine.cache import ScoreCache
+from mitbench.models.cache import ScoreCache
 c = ScoreCache(sys.argv[1])
 for i in range(50):
     c.put_many({f"{sys.argv[2]}-{i}-{j}": float(i * 10 + j) for j in range(10)})

@@ -4,7 +4,7 @@ import pandas as pd
 
 from mitbench.metrics.nullsettes import summarize_nullsettes
 from mitbench.report.nullsettes import nullsettes_figures, nullsettes_report
-from mitbench.suites.nullsettes import NullsettesSuite
+from mitbench.suites.nullsettes import NullsettesSuite, _report_values
 
 
 def _metrics():
@@ -23,7 +23,7 @@ def _metrics():
 
 def test_report_lists_defects_types_and_quintiles():
     m = _metrics()
-    text = nullsettes_report(m, {"T01": "CDS - Promoter", "T02": "Promoter - CDS"}, NullsettesSuite().spec)
+    text = nullsettes_report(m, {"T01": "CDS - Promoter", "T02": "Promoter - CDS"}, *_report_values(NullsettesSuite().spec))
     assert "- lagator: ORF of 716 bp (frameshift)" in text and "`repair_frame=false`" in text
     assert "| T01 | CDS - Promoter | 1 |" in text and "| T02 | Promoter - CDS | 0.5 |" in text
     assert "| 0.25 |" in text and "| q5 |" in text and "Ties count as failures" in text
@@ -40,6 +40,6 @@ def test_report_shows_the_random_init_null_per_type():
     m = _metrics()
     m.update({"accuracy_T01_null_mean": 0.61, "accuracy_T01_null_sd": 0.2, "accuracy_T01_null_p": 0.05,
               "accuracy_T01_null_values": [0.4, 0.82], "accuracy_T02_null_mean": 0.5, "accuracy_T02_null_p": 0.7})
-    text = nullsettes_report(m, {"T01": "CDS - Promoter", "T02": "Promoter - CDS"}, NullsettesSuite().spec)
+    text = nullsettes_report(m, {"T01": "CDS - Promoter", "T02": "Promoter - CDS"}, *_report_values(NullsettesSuite().spec))
     assert "random-init null mean" in text
     assert "| 0.25 | 0.61 | 0.05 |" in text and "| T01_null_mean |" not in text

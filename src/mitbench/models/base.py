@@ -37,13 +37,15 @@ class Scorer(L.LightningModule, abc.ABC):
     """
 
     mode: str = "score"
+    #: what kind of model this is, for ``mitbench list models`` (``baseline``, ``gLM``, ``file``)
+    category: str = "model"
     #: whether :meth:`random_init_copy` can build the model's architecture with random weights
     has_architecture_null: bool = False
 
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
-        self.cache = None  # optional ScoreCache (see mitbench.engine.cache); set by subclasses
+        self.cache = None  # optional ScoreCache (see mitbench.models.cache); set by subclasses
         self.n_scored = 0  # sequences actually computed (not served from the cache) in this process
 
     # --- contract -------------------------------------------------------------------------

@@ -177,6 +177,7 @@ class PrecomputedScorer(Scorer):
     """
 
     mode = "precomputed"
+    category = "file"
 
     def __init__(self, path: str, name: str | None = None) -> None:
         super().__init__(name or Path(path).stem)

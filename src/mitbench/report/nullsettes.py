@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table, pyplot, save_figure
-from mitbench.suites.spec import MetricSpec
 
 N_QUINTILES = 5
 
@@ -20,8 +19,13 @@ def _lines(items: Sequence[str], empty: str) -> str:
     return "".join(f"- {s}\n" for s in items) if items else f"- {empty}\n"
 
 
-def nullsettes_report(metrics: dict[str, Any], type_orders: dict[str, str], spec: MetricSpec) -> str:
-    """Markdown: headline, build checks, per-type table, quintiles, how to read them."""
+def nullsettes_report(metrics: dict[str, Any], type_orders: dict[str, str], chance: dict[str, Any],
+                      reading: list[str]) -> str:
+    """Markdown: headline, build checks, per-type table, quintiles, how to read them.
+
+    ``chance`` maps a headline key to its no-knowledge value and ``reading`` lists the notes on how to
+    read the numbers (the tie rule first): both from the suite's metric spec, passed as plain values so
+    a report never imports the task layer."""
     m = metrics
     types = _types(m)
     out = [f"## Nullsettes: {m.get('dataset')} ({m.get('kingdom')}), {m['n_cassettes']} cassettes x "
@@ -29,8 +33,8 @@ def nullsettes_report(metrics: dict[str, Any], type_orders: dict[str, str], spec
     out.append(markdown_table(
         ["metric", "value", "chance", "p"],
         [["success rate (types with BH q < %s)" % fmt(m["alpha"]), f"{fmt(m['success_rate'])} "
-          f"({m['n_significant']}/{m['n_types']})", fmt(spec.metric("success_rate").chance), ""],
-         ["mean accuracy", fmt(m["mean_accuracy"]), fmt(spec.metric("mean_accuracy").chance),
+          f"({m['n_significant']}/{m['n_types']})", fmt(chance.get("success_rate")), ""],
+         ["mean accuracy", fmt(m["mean_accuracy"]), fmt(chance.get("mean_accuracy")),
           fmt_p(m["mean_accuracy_p"])],
          ["pooled accuracy (all pairs)", fmt(m["pooled_accuracy"]), "0.5", ""],
          ["ties (failures)", f"{m['n_ties']} of {m['n_pairs']}", "", ""],
@@ -73,8 +77,7 @@ def nullsettes_report(metrics: dict[str, Any], type_orders: dict[str, str], spec
     out.append(markdown_table(["quintile (q1 lowest)", "accuracy (all types)", "no-knowledge null",
                                "per-nt score up to"], qrows))
     out.append("\n### Reading these numbers\n\n")
-    out.append(f"- {spec.tie_rule}\n")
-    out.extend(f"- {note}\n" for note in spec.notes)
+    out.extend(f"- {note}\n" for note in reading)
     out.extend(f"- note: {n}\n" for n in m.get("notes", []))
     return "".join(out)
 

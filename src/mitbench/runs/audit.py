@@ -32,7 +32,10 @@ from mitbench.metrics.audit.auroc import detector_summary
 from mitbench.metrics.audit.features import FeatureSpec, sequence_features
 from mitbench.metrics.audit.kmers import Background, choose_k_novel
 from mitbench.metrics.audit.paired import by_distance, compare
-from mitbench.engine.outputs import run_staged, write_json
+from mitbench.engine.outputs import SPEC_FILE, run_staged, write_json
+from mitbench.metrics.audit.verdict import audit_verdict, family_verdicts
+from mitbench.runs.sweeps import job_sweep_id
+from mitbench.suites import audit as audit_suite
 
 log = logging.getLogger(__name__)
 
@@ -125,28 +128,34 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     dist = by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed)
 
     flagged = tests.loc[tests["flagged"], "metric"].tolist()
-    verdicts = {fam: ("distinguishable" if part["flagged"].any() else "not distinguishable")
-                for fam, part in tests.groupby("family", sort=False)}
+    verdicts = family_verdicts(tests)
     # cnn_score is defined on the held-out windows only (the others trained the detector)
     undefined = tests.loc[(tests["n"] < len(windows)) & (tests["metric"] != "cnn_score"), ["metric", "n"]]
     metrics: dict[str, Any] = {
+        "model": generator.name, "mode": "generate", "suite": audit_suite.NAME, "suite_version": audit_suite.VERSION,
+        "n_sequences": len(windows), "verdict": audit_verdict(verdicts),
         "generator": generator.name, "generator_provenance": generator.provenance(),
         "reference": str(reference), "n_windows": len(windows), "seed_len": int(a.seed_len),
         "gen_len": int(a.gen_len), "seed": int(cfg.seed), "holdout": bool(a.holdout),
         "holdout_bp": ref.holdout_bp(), **spec.record(bg), "n_metrics_tested": int(len(tests)),
         "flagged": flagged, "n_flagged": len(flagged), "verdicts": verdicts, **detector,
+        **audit_suite.spec_metrics(detector),
         "tests": {r.metric: {k: getattr(r, k) for k in ("mean_generated", "mean_natural", "fold", "fold_lo",
                                                          "fold_hi", "p", "q")} for r in tests.itertuples()},
         "notes": [f"{r.metric}: undefined in {len(windows) - r.n} window(s) (NaN), tested on {r.n}"
                   for r in undefined.itertuples()],
         "time_generate_s": round(t_gen, 3), "time_metrics_s": round(t_feat, 3), "time_cnn_s": round(t_cnn, 3),
     }
+    sweep = job_sweep_id()
+    if sweep is not None:
+        metrics["sweep_id"] = sweep
     metrics["wall_time_s"] = round(time.perf_counter() - t0, 3)
 
     from mitbench.report.audit import write_report
 
     p = stage_dir
     write_json(p / "metrics.json", metrics)
+    write_json(p / SPEC_FILE, audit_suite.SPEC.to_dict())
     write_run_config(cfg, p)
     tests.to_csv(p / "tests.csv", index=False, float_format="%.6g")
     dist.to_csv(p / "by_distance.csv", index=False, float_format="%.6g")

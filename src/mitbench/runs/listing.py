@@ -6,14 +6,8 @@ import sys
 
 from importlib import resources
 
+import hydra
 from omegaconf import OmegaConf
-
-KINDS = {"mitbench.models.baselines.biophysical.BiophysicalScorer": "baseline", "mitbench.models.glm.causal.CausalLMScorer": "gLM",
-         "mitbench.models.glm.masked.MaskedLMScorer": "gLM", "mitbench.models.glm.evo2.Evo2Scorer": "gLM",
-         "mitbench.models.precomputed.PrecomputedScorer": "file"}
-MODES = {"mitbench.models.glm.causal.CausalLMScorer": "ll", "mitbench.models.glm.masked.MaskedLMScorer": "pll",
-         "mitbench.models.glm.evo2.Evo2Scorer": "ll", "mitbench.models.precomputed.PrecomputedScorer": "precomputed"}
-
 
 def options(group: str) -> list[str]:
     """Config names of a group (the YAML files shipped in ``mitbench/conf/<group>``)."""
@@ -27,13 +21,15 @@ def _needs(node) -> str:
     path = node.get("path") if not OmegaConf.is_missing(node, "path") and "path" in node else None
     if path:
         parts.append(f"weights of {path}" + (f"@{str(node.get('revision'))[:10]}" if node.get("revision") else ""))
-    if str(node.get("_target_", "")).endswith("Evo2Scorer"):
-        parts.append("pip install evo2 + CUDA")
+    target = str(node.get("_target_", ""))
+    needs = getattr(hydra.utils.get_class(target), "needs", "") if target else ""
+    if needs:
+        parts.append(needs)
     return ", ".join(parts) or "nothing (offline, CPU)"
 
 
 def lines(group: str) -> list[str]:
-    from mitbench.api import compose
+    from mitbench.engine.config import compose
 
     out = []
     if group == "datasets":
@@ -47,7 +43,8 @@ def lines(group: str) -> list[str]:
         node = cfg.model if group == "models" else cfg.suite
         target = str(node.get("_target_", ""))
         if group == "models":
-            kind, mode = KINDS.get(target, "model"), MODES.get(target, str(node.get("mode", "")))
+            cls = hydra.utils.get_class(target)  # the class's own kind and mode: no table of class paths
+            kind, mode = cls.category, str(node.get("mode") or cls.mode)
             out.append(f"{name:<{width}} {kind:<9} {mode:<12} needs: {_needs(node)}")
         else:
             kind = "battery" if target.endswith("ProbeBattery") else target.rsplit(".", 1)[-1]

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from mitbench.data.core.records import SequenceRecord, validate_records
-from mitbench.engine.memory import check_fits
+from mitbench.suites.memory import check_fits
 from mitbench.suites.spec import MetricSpec
 
 
@@ -69,7 +69,7 @@ class Suite(abc.ABC):
         ------
         MemoryError
             Before anything is scored, when :meth:`peak_bytes` exceeds the memory available
-            (:func:`mitbench.engine.memory.check_fits`).
+            (:func:`mitbench.suites.memory.check_fits`).
         """
         if self._records is None:
             records = validate_records(self.build(), score_only=self.score_only)

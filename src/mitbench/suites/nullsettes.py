@@ -135,4 +135,9 @@ class NullsettesSuite(Suite):
         from mitbench.report.nullsettes import nullsettes_report
 
         self._built()
-        return nullsettes_report(metrics, self.type_orders, self.spec)
+        return nullsettes_report(metrics, self.type_orders, *_report_values(self.spec))
+
+
+def _report_values(spec: MetricSpec) -> tuple[dict[str, Any], list[str]]:
+    """The spec's no-knowledge values and reading notes (tie rule first), as the report takes them."""
+    return {m.key: m.chance for m in spec.headline}, [spec.tie_rule, *spec.notes]

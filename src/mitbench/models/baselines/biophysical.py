@@ -114,6 +114,8 @@ class BiophysicalScorer(Scorer):
         must find the elements themselves).
     """
 
+    category = "baseline"
+
     def __init__(self, name: str, component: Component, mode: str = "score",
                  checkpoint: str | None = None, exact_length: int | None = 100,
                  layout_window: int | None = None) -> None:

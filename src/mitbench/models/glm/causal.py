@@ -36,6 +36,7 @@ class CausalLMScorer(HFScorer):
     """
 
     mode = "ll"
+    category = "gLM"
     kind = "causal"
 
     def __init__(self, name: str, path: str, padding_side: str = "right", **kwargs) -> None:

@@ -15,7 +15,7 @@ from torch import Tensor
 from mitbench.data.core.records import SequenceRecord, reverse_complement
 from mitbench.models.glm import hf
 from mitbench.models.base import Scorer
-from mitbench.engine.cache import open_cache
+from mitbench.models.cache import open_cache
 from mitbench.models.glm.tokenization import HFTokenization
 
 _HUGE = 10**7  # tokenizers report "no limit" as ~1e30
@@ -46,7 +46,7 @@ class HFScorer(Scorer, abc.ABC):
         Token budget of one forward pass: rows x padded length <= max_tokens (a single row
         longer than the budget is still run alone).
     cache_dir : str, optional
-        Score-cache folder (:mod:`mitbench.engine.cache`); None disables caching.
+        Score-cache folder (:mod:`mitbench.models.cache`); None disables caching.
     init : {"pretrained", "random"}
         ``"random"`` scores a random-initialised copy of the architecture (config only, no
         weights; see :func:`mitbench.models.glm.hf.load`): the calibration null.

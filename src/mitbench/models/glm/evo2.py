@@ -23,7 +23,7 @@ from torch import Tensor
 from mitbench.data.core.records import SequenceRecord, reverse_complement
 from mitbench.models.glm import digests
 from mitbench.models.base import Scorer
-from mitbench.engine.cache import open_cache
+from mitbench.models.cache import open_cache
 
 INSTALL_HELP = ("model {name!r} needs the `evo2` package (https://github.com/ArcInstitute/evo2; "
                 "`pip install evo2`, which builds GPU kernels) and a CUDA GPU. {why}")
@@ -92,6 +92,8 @@ class Evo2Scorer(Scorer):
     """
 
     mode = "ll"
+    category = "gLM"
+    needs = "pip install evo2 + CUDA"  # shown by `mitbench list models`
 
     def __init__(self, name: str, checkpoint: str = "evo2_1b_base", local_path: str | None = None,
                  max_tokens: int = 16384, score_rc: bool = False, max_length: int = 8192,

@@ -36,6 +36,7 @@ class MaskedLMScorer(HFScorer):
     """
 
     mode = "pll"
+    category = "gLM"
     kind = "masked"
 
     def __init__(self, name: str, path: str, head_at_masked_only: bool = True, **kwargs) -> None:
