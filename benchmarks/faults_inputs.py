@@ -71,7 +71,7 @@ def cache_faults(tmp: Path, row) -> None:
     con = sqlite3.connect(db)
     integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
     con.close()
-    with Warnings("mitbench.engine.cache") as w:
+    with Warnings("mitbench.models.cache") as w:
         m2 = run(compose([*over, f"paths.output_dir={tmp / 'c2'}"]))
     got = pd.read_csv(tmp / "c2" / "scores.csv")["score"].to_numpy()
     wrong = int((np.abs(got - ref) > 1e-9 * np.maximum(1, np.abs(ref))).sum())
@@ -86,7 +86,7 @@ def cache_faults(tmp: Path, row) -> None:
     data = bytearray(db.read_bytes())
     data[4096:] = os.urandom(len(data) - 4096)  # every page but the header page
     db.write_bytes(bytes(data))
-    with Warnings("mitbench.engine.cache") as w:
+    with Warnings("mitbench.models.cache") as w:
         m4 = run(compose([*over, f"paths.output_dir={tmp / 'c4'}"]))
     got = pd.read_csv(tmp / "c4" / "scores.csv")["score"].to_numpy()
     wrong = int((np.abs(got - ref) > 1e-9 * np.maximum(1, np.abs(ref))).sum())
@@ -94,7 +94,7 @@ def cache_faults(tmp: Path, row) -> None:
         f"{m4['n_scored']} scored without the cache, {wrong} wrong served", wrong > 0 or not w.messages, False)
 
     from mitbench.models.base import Scorer
-    from mitbench.engine.cache import ScoreCache
+    from mitbench.models.cache import ScoreCache
 
     class NaNScorer(Scorer):
         def score_batch(self, sequences):
