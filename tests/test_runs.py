@@ -27,3 +27,19 @@ def test_identifiers_that_read_like_missing_values_stay_and_metrics_recompute(tm
     assert run.table["broken_pair"].isna().sum() == table["broken_pair"].isna().sum()  # empty cells stay missing
     again = json.loads(json.dumps(to_jsonable(summarize_mit(run.table, n_boot=50))))
     assert again == run.metrics
+
+
+def test_load_run_reads_text_columns_from_the_run_not_a_suite_list(tmp_path):
+    """A suite's own identifier column (not in any hard-coded list) keeps its text: "007" stays "007"."""
+    import pandas as pd
+
+    from mitbench.engine.outputs import write_json, write_scores
+    from mitbench.runs.results import load_run
+
+    table = pd.DataFrame({"id": ["a", "b"], "class": ["X", "Y"], "score": [1.0, 2.0],
+                          "plate_well": ["007", "NA"], "flag": [True, False], "count": [1, 2]})
+    write_scores(table, tmp_path)
+    write_json(tmp_path / "metrics.json", {})
+    run = load_run(tmp_path)
+    assert run.table["plate_well"].tolist() == ["007", "NA"]
+    assert run.table["flag"].tolist() == [True, False] and run.table["count"].tolist() == [1, 2]

@@ -297,17 +297,33 @@ SCORES_FIRST = ("id", "class", "score")  # then the records' metadata, then leng
 SCORES_LAST = ("length", "sequence", "elements")
 
 
+SCORES_COLUMNS_FILE = "scores.columns.json"  # which columns of scores.csv are text (read back as str)
+
+
+def _is_text(column) -> bool:
+    """Identifiers, labels and JSON cells: a string column, or an object column that is not all booleans."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    if is_numeric_dtype(column) or is_bool_dtype(column):
+        return False
+    return not all(isinstance(v, bool) for v in column if v is not None and v == v)
+
+
 def write_scores(table, outdir: str | Path) -> list[Path]:
     """``scores.csv`` (every record's metadata beside its score; floats written with 17 significant
-    digits, so float64 round-trips exactly) and ``scores.parquet`` when pyarrow is installed."""
+    digits, so float64 round-trips exactly), ``scores.columns.json`` (the columns that hold text, so
+    a reader keeps ``"000"`` and ``"NA"`` as written whatever the suite) and ``scores.parquet`` when
+    pyarrow is installed."""
     meta = [c for c in table.columns if c not in SCORES_FIRST + SCORES_LAST]
     ordered = table[[*SCORES_FIRST, *meta, *[c for c in SCORES_LAST if c in table.columns]]]
-    paths = [Path(outdir) / "scores.csv"]
+    paths = [Path(outdir) / "scores.csv", Path(outdir) / SCORES_COLUMNS_FILE]
     ordered.to_csv(paths[0], index=False, float_format="%.17g", lineterminator="\n")
+    text = [c for c in ordered.columns if _is_text(ordered[c])]
+    write_json(paths[1], {"text": text})
     try:
         import pyarrow  # noqa: F401
     except ImportError:
         return paths
     paths.append(Path(outdir) / "scores.parquet")
-    ordered.to_parquet(paths[1], index=False)
+    ordered.to_parquet(paths[-1], index=False)
     return paths

@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from mitbench.engine.outputs import SPEC_FILE
+from mitbench.engine.outputs import SCORES_COLUMNS_FILE, SPEC_FILE
 
-# columns that are identifiers, whatever they look like ("000" stays "000")
-STRING_COLUMNS = ("id", "class", "group", "placement", "probe", "condition", "variant", "level", "family", "design",
+# runs written before scores.columns.json existed: the identifier columns their suites wrote
+LEGACY_TEXT_COLUMNS = ("id", "class", "group", "placement", "probe", "condition", "variant", "level", "family", "design",
                   "elements", "sequence")
 
 
@@ -45,7 +45,9 @@ def load_run(run_dir: str | Path) -> Run:
         header = pd.read_csv(d / "scores.csv", nrows=0).columns
         # write_scores writes a missing value as an empty cell and nothing else: "NA", "null", "None"
         # in the file are values (an id, a group, a gene name), not missing ones
-        table = pd.read_csv(d / "scores.csv", dtype={c: str for c in STRING_COLUMNS if c in header},
+        listed = d / SCORES_COLUMNS_FILE  # written with the scores: which columns hold text
+        text = json.loads(listed.read_text())["text"] if listed.is_file() else LEGACY_TEXT_COLUMNS
+        table = pd.read_csv(d / "scores.csv", dtype={c: str for c in text if c in header},
                             keep_default_na=False, na_values=[""])
     spec = json.loads((d / SPEC_FILE).read_text()) if (d / SPEC_FILE).is_file() else {}
     return Run(d, table, json.loads((d / "metrics.json").read_text()), spec)
