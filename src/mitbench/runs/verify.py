@@ -158,7 +158,9 @@ def verify_run(run_dir: str | Path, source: str | None = None) -> Verification:
     for key, value in (("suite", suite.name), ("suite_version", suite.version), ("n_sequences", len(records))):
         if not same(m.get(key), value):
             problems.append(f"metrics.json {key} = {_short(m.get(key))} but the regenerated suite has {_short(value)}")
-    if run.spec and not same(to_jsonable(suite.spec.to_dict()), run.spec):
+    if not (d / "spec.json").is_file():
+        problems.append("the run has no spec.json")
+    elif not same(to_jsonable(suite.spec.to_dict()), run.spec):
         problems.append("spec.json differs from the regenerated suite's metric spec")
     try:
         summary = to_jsonable(suite.summarize(run.table))
