@@ -111,3 +111,24 @@ def test_index_in_headless_chromium(site, three_runs, tmp_path):
     broken.write_text((site / "index.html").read_text().replace("</body>", "<script>undefined_call();</script></body>"))
     dom = chromium(profile, "--dump-dom", broken.as_uri())
     assert re.search(r'<pre id="board-errors" hidden="" data-count="1">[^<]*undefined_call', dom)
+
+
+def test_an_audit_run_is_tabulated_but_not_verifiable(tmp_path):
+    """An audit run (metrics.json + spec.json, no scores table) gets its own table; --verify calls it not verifiable."""
+    from mitbench.engine.outputs import write_json
+    from mitbench.suites import audit
+
+    run = tmp_path / "audit_markov"
+    run.mkdir()
+    write_json(run / "metrics.json", {"model": "markov", "suite": audit.NAME, "suite_version": audit.VERSION,
+                                      "n_sequences": 80, "verdict": "distinguishable", "n_flagged": 27,
+                                      "n_metrics_tested": 34, "cnn_auroc": 0.99, "cnn_auroc_lo": 0.98, "cnn_auroc_hi": 1.0,
+                                      "mode": "generate", "seed": 0})
+    write_json(run / "spec.json", audit.SPEC.to_dict())
+    data = collect([run], verify=True)
+    (table,) = data["suites"]
+    assert (table["suite"], [m["key"] for m in table["metrics"]]) == ("audit", ["n_flagged", "n_metrics_tested", "cnn_auroc"])
+    (row,) = table["rows"]
+    assert row["cells"]["cnn_auroc"]["ci"] == [0.98, 1.0] and row["verification"]["ok"] is None
+    index = build_board([run], tmp_path / "site").read_text()
+    assert 'class="badge v-distinguishable"' in index and "<span class=\"v\">0.99</span>" in index

@@ -145,3 +145,22 @@ def test_same_compares_within_1e9():
     assert same(1.0, 1.0 + 5e-10) and not same(1.0, 1.0 + 2e-9)
     assert same(1e6, 1e6 * (1 + 5e-10)) and not same(1e6, 1e6 + 0.01)
     assert same(None, None) and not same(None, 0.0) and not same(True, 1) and same([1, {"a": 2.0}], [1, {"a": 2.0}])
+
+
+def test_the_command_line(three_runs, tmp_path, capsys):
+    from mitbench.cli import USAGE, main as cli
+
+    assert all(f"\n  {c} " in USAGE for c in ("board", "bundle", "verify"))
+    out = tmp_path / "ns.tar.gz"
+    cli(["bundle", str(three_runs["nullsettes"]), "--out", str(out)])
+    assert f"SHA-256 {sha256_file(out)}" in capsys.readouterr().out
+    cli(["verify", str(out)])
+    assert capsys.readouterr().out.startswith(f"verified: {out}: 60 records regenerated and matched")
+    scoreless = tmp_path / "scoreless"
+    scoreless.mkdir()
+    for name in ("metrics.json", "spec.json", "config.yaml"):
+        (scoreless / name).write_text("{}")
+    with pytest.raises(SystemExit, match="no scores.csv or scores.parquet"):
+        cli(["bundle", str(scoreless), "--out", str(tmp_path / "x.tar.gz")])
+    cli(["board", str(three_runs["nullsettes"]), "--out", str(tmp_path / "site")])
+    assert (tmp_path / "site" / "index.html").is_file()

@@ -5,9 +5,9 @@ This module collects: each run's ``metrics.json`` and ``spec.json`` (through
 :func:`mitbench.runs.compare.compare_runs`, one comparison per suite and version, so the headline
 metrics, their intervals, BH-adjusted p-values, random-init null or panel and composition
 references are the sweep table's), its ``config.yaml`` and ``overrides.yaml``, ``report.md`` and the
-figures it shows, and the SHA-256 of its scores file. With ``verify=True`` every run is checked by
-:func:`mitbench.runs.verify.verify_run` and marked verified or not; without it no run is called
-verified. :mod:`mitbench.report.board` renders the pages from the plain data built here.
+figures it shows, and the SHA-256 of its scores file. With ``verify=True`` every run with a scores
+table is checked by :func:`mitbench.runs.verify.verify_run` and marked verified or not (an audit run has
+none: "not verifiable"); without it no run is called verified. :mod:`mitbench.report.board` renders the pages from the plain data built here.
 """
 from __future__ import annotations
 
@@ -141,11 +141,13 @@ def _run(d: Path, slug: str, m: dict[str, Any], row: dict[str, Any], headline, v
     except yaml.YAMLError:
         config = {}
     checked = None
-    if verify:
+    if verify and any((d / n).is_file() for n in ("scores.parquet", "scores.csv")):
         from mitbench.runs.verify import verify_run
 
         result = verify_run(d)
         checked = {"ok": result.ok, "text": result.paragraph()}
+    elif verify:  # an audit run: its numbers come from generated sequences, not from a scores table
+        checked = {"ok": None, "text": "not verifiable: the run has no scores table to re-summarise (an audit run)"}
     return {"slug": slug, "path": str(d), "model": str(m.get("model")), "model_slug": safe_name(m.get("model")),
             "suite": m.get("suite"), "version": m.get("suite_version"), "verdict": m.get("verdict") or "",
             "smoke": bool(m.get("smoke")), "overrides": row.get("overrides") or "", "verification": checked,
