@@ -65,7 +65,7 @@ def test_a_fresh_bundle_verifies(bundle, three_runs):
 
 
 def test_one_changed_score_fails(bundle, tmp_path):
-    def bump(files):  # the first A record's score, by one part in 10^9 of its value
+    def bump(files):  # the first (class A) record's score, changed by one part in 10^8
         edit_row(files, 1, "score", lambda s: repr(float(s) * (1 + 1e-8)))
 
     forged = verify_bundle(repack(bundle, tmp_path / "score.tar.gz", bump))
