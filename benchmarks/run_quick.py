@@ -31,6 +31,7 @@ QUICK = {
     "audit_speed": (["--quick", "--out", "{tmp}/audit_speed"], None),
     "audit_acceptance": (["--quick", "--out", "{tmp}/audit_acceptance"], None),
     "verdict_false_positives": (["--quick"], None),
+    "board_build": (["--quick"], None),
     "faults": (["--ci"], None),
 }
 # modules of benchmarks/ that are parts of another script, not benchmarks of their own

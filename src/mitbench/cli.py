@@ -1,4 +1,4 @@
-"""Command line: ``mitbench evaluate|fit|audit|train-glm|list ...`` (also ``python -m mitbench``), and
+"""Command line: ``mitbench evaluate|fit|audit|train-glm|list|board|bundle|verify ...`` (also ``python -m mitbench``), and
 the Hydra entry points behind it. Configs live in the package (``mitbench/conf``), so an installed
 wheel runs outside a clone; ``evaluate.py``, ``train_baselines.py``, ``audit.py`` and ``train_glm.py``
 at the top of the repository are aliases.
@@ -26,6 +26,9 @@ commands:
   audit      is a generator's DNA distinguishable from the genome it continues? (python audit.py)
   train-glm  pretrain a small DNA language model on a genome (python train_glm.py)
   list       mitbench list models|suites|datasets
+  board      static results site from run or sweep folders: mitbench board RUN_OR_SWEEP... --out site [--verify]
+  bundle     pack a run into a verifiable bundle: mitbench bundle RUN --out run.tar.gz
+  verify     recompute a bundle's (or run's) metrics from its scores and suite: mitbench verify run.tar.gz
   --version  print the version
 
 Overrides are Hydra's: key=value, -m for sweeps (mitbench evaluate -m model=pa_pwm,kmer), --help for the
@@ -142,6 +145,10 @@ def main_train_glm() -> None:
 COMMANDS: dict[str, Callable[[], None]] = {"evaluate": main_evaluate, "fit": main_fit, "audit": main_audit,
                                            "train-glm": main_train_glm}
 
+# commands with their own argparse (no Hydra): command -> module whose main(argv) runs it
+TOOLS = {"list": "mitbench.runs.listing", "board": "mitbench.runs.board", "bundle": "mitbench.runs.bundle",
+         "verify": "mitbench.runs.verify"}
+
 
 def main(argv: list[str] | None = None) -> None:
     """``mitbench <command> ...``: dispatch to the entry point, which reads the rest of the arguments."""
@@ -155,10 +162,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"mitbench {mitbench.__version__}")
         return
     command, rest = argv[0], argv[1:]
-    if command == "list":
-        from mitbench.runs.listing import main as list_main
+    if command in TOOLS:
+        import importlib
 
-        list_main(rest)
+        importlib.import_module(TOOLS[command]).main(rest)
         return
     if command not in COMMANDS:
         raise SystemExit(f"mitbench: unknown command {command!r}\n\n{USAGE}")
