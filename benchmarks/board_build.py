@@ -4,7 +4,7 @@ Makes a few real, small runs (``mitbench.evaluate``: the 6-mer baseline and PA-P
 ``limit=40``, the 6-mer baseline on the spacing probe with ``limit=40``, calibration off) plus the full
 pre-move PA-PWM MIT run of ``tests/fixtures/run_premove`` (1,400 records; read as data, never imported),
 copies them round-robin into ``--runs`` run folders with distinct model names (``model_00`` ...), then
-times :func:`mitbench.runs.board.build_board` over all of them (median of ``--repeats``), and with
+times :func:`mitbench.runs.board.site.build_board` over all of them (median of ``--repeats``), and with
 ``--verify`` also the build that verifies every run. Making the source runs is not timed.
 
     python benchmarks/board_build.py [--runs 30] [--repeats 3] [--verify] [--quick]
@@ -26,7 +26,7 @@ from pathlib import Path
 from _paths import ROOT
 
 from mitbench.api import evaluate
-from mitbench.runs.board import build_board
+from mitbench.runs.board.site import build_board
 
 PREMOVE = ROOT / "tests" / "fixtures" / "run_premove"
 

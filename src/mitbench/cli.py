@@ -146,8 +146,8 @@ COMMANDS: dict[str, Callable[[], None]] = {"evaluate": main_evaluate, "fit": mai
                                            "train-glm": main_train_glm}
 
 # commands with their own argparse (no Hydra): command -> module whose main(argv) runs it
-TOOLS = {"list": "mitbench.runs.listing", "board": "mitbench.runs.board", "bundle": "mitbench.runs.bundle",
-         "verify": "mitbench.runs.verify"}
+TOOLS = {"list": "mitbench.runs.listing", "board": "mitbench.runs.board.site", "bundle": "mitbench.runs.board.bundle",
+         "verify": "mitbench.runs.board.verify"}
 
 
 def main(argv: list[str] | None = None) -> None:

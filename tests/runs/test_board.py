@@ -15,7 +15,7 @@ import pytest
 
 from mitbench.report.board.cells import refs_text, sort_key
 from mitbench.report.common import fmt
-from mitbench.runs.board import build_board, collect, expand
+from mitbench.runs.board.site import build_board, collect, expand
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

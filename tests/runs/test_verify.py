@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from omegaconf import OmegaConf
 
-from mitbench.runs.bundle import MANIFEST, manifest_text, open_bundle, sha256_file, write_bundle
-from mitbench.runs.legacy import _current, translate_target, translate_targets
-from mitbench.runs.verify import main, same, verify, verify_bundle
+from mitbench.runs.board.bundle import MANIFEST, manifest_text, open_bundle, sha256_file, write_bundle
+from mitbench.runs.board.legacy import _current, translate_target, translate_targets
+from mitbench.runs.board.verify import main, same, verify, verify_bundle
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ def markdown_html(text: str) -> str:
 
 
 def render_site(data: dict[str, Any], out: str | Path, title: str = "mitbench results") -> Path:
-    """Write the board's pages for ``data`` (:func:`mitbench.runs.board.collect`) into ``out``.
+    """Write the board's pages for ``data`` (:func:`mitbench.runs.board.site.collect`) into ``out``.
 
     Returns
     -------

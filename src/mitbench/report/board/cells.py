@@ -1,4 +1,4 @@
-"""How the board shows a number: Jinja2 filters over the cells :mod:`mitbench.runs.board` builds
+"""How the board shows a number: Jinja2 filters over the cells :mod:`mitbench.runs.board.site` builds
 (``{"value", "ci", "p", "p_fdr", "null", "refs"}``), through the report's one formatter
 (:mod:`mitbench.report.common`)."""
 from __future__ import annotations

@@ -4,7 +4,7 @@ A bundle is flat (no folders): the run's scores table (``scores.parquet`` and/or
 ``metrics.json``, ``spec.json``, ``config.yaml``, ``overrides.yaml``, ``report.md`` where the run has
 one, and :data:`MANIFEST`: one ``<sha256>  <name>`` line per file, the format ``sha256sum -c`` reads.
 :func:`open_bundle` unpacks one into a folder that :func:`mitbench.runs.results.load_run` reads and
-reports every file whose hash differs from the manifest; :mod:`mitbench.runs.verify` recomputes the
+reports every file whose hash differs from the manifest; :mod:`mitbench.runs.board.verify` recomputes the
 metrics from it.
 """
 from __future__ import annotations

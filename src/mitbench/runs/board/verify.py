@@ -1,10 +1,10 @@
 """``mitbench verify``: recompute a run's metrics from its scores and its suite, and say what differs.
 
-For a bundle (:mod:`mitbench.runs.bundle`) or a run folder:
+For a bundle (:mod:`mitbench.runs.board.bundle`) or a run folder:
 
 1. (bundles) every file's SHA-256 equals its manifest line;
 2. the suite is regenerated from ``config.yaml`` (its ``suite`` node instantiated with Hydra; ``_target_``
-   paths of modules that moved are translated, :mod:`mitbench.runs.legacy`; a target outside
+   paths of modules that moved are translated, :mod:`mitbench.runs.board.legacy`; a target outside
    ``mitbench`` is refused, so a bundle never runs foreign code), its records rebuilt from their seed
    and version (the ``limit`` subset of a smoke run included), and every record's id and sequence must
    equal a row of the scores table;
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mitbench.runs.bundle import open_bundle
+from mitbench.runs.board.bundle import open_bundle
 
 TOLERANCE = 1e-9
 SHOWN = 8  # differences named in the paragraph; the rest are counted
@@ -93,7 +93,7 @@ def regenerate_suite(config_path: Path):
     import hydra
     from omegaconf import OmegaConf
 
-    from mitbench.runs.legacy import translate_targets
+    from mitbench.runs.board.legacy import translate_targets
 
     cfg = OmegaConf.to_container(OmegaConf.load(config_path), resolve=False)
     if not isinstance(cfg, dict) or not isinstance(cfg.get("suite"), dict):

@@ -6,7 +6,7 @@ This module collects: each run's ``metrics.json`` and ``spec.json`` (through
 metrics, their intervals, BH-adjusted p-values, random-init null or panel and composition
 references are the sweep table's), its ``config.yaml`` and ``overrides.yaml``, ``report.md`` and the
 figures it shows, and the SHA-256 of its scores file. With ``verify=True`` every run with a scores
-table is checked by :func:`mitbench.runs.verify.verify_run` and marked verified or not (an audit run has
+table is checked by :func:`mitbench.runs.board.verify.verify_run` and marked verified or not (an audit run has
 none: "not verifiable"); without it no run is called verified. :mod:`mitbench.report.board` renders the pages from the plain data built here.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from mitbench.engine.outputs import safe_name
-from mitbench.runs.bundle import sha256_file
+from mitbench.runs.board.bundle import sha256_file
 from mitbench.runs.compare import compare_runs, finished_runs
 
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
@@ -142,7 +142,7 @@ def _run(d: Path, slug: str, m: dict[str, Any], row: dict[str, Any], headline, v
         config = {}
     checked = None
     if verify and any((d / n).is_file() for n in ("scores.parquet", "scores.csv")):
-        from mitbench.runs.verify import verify_run
+        from mitbench.runs.board.verify import verify_run
 
         result = verify_run(d)
         checked = {"ok": result.ok, "text": result.paragraph()}
