@@ -310,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
     limits = [r for r in ROWS if r not in bad and r[2:] != ("none",) * 3]
     count = lambda k: sum(r[k] == "YES" for r in ROWS)
     print(f"\n{len(ROWS)} faults: {count(2)} with data lost, {count(3)} with results mixed, {count(4)} with code "
-          f"executed ({len(bad)} in all); {len(limits)} at a stated limit (a valid-looking cut file; see README)")
+          f"executed ({len(bad)} in all); {len(limits)} at a stated limit (a valid-looking cut file; see docs/guarantees.md)")
     sys.exit(1 if bad else 0)
 
 
