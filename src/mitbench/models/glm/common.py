@@ -13,7 +13,7 @@ import torch
 from torch import Tensor
 
 from mitbench.data.core.records import SequenceRecord, reverse_complement
-from mitbench.models.glm import hf
+from mitbench.models.glm import conventions, hf
 from mitbench.models.base import Scorer
 from mitbench.models.cache import open_cache
 from mitbench.models.glm.tokenization import HFTokenization
@@ -55,6 +55,12 @@ class HFScorer(Scorer, abc.ABC):
     allow_missing_weights : bool
         Score a checkpoint that lacks some of the model's weights (transformers draws them at
         random); by default such a checkpoint is refused, naming the missing tensors.
+    scoring : str, optional
+        The scoring convention (:mod:`mitbench.models.glm.conventions`); None: the kind's exact
+        default (``pll_exact`` / ``ll``).
+    mask_k : int, optional
+        Tokens masked per forward pass under ``scoring="pll_masked_k"`` (required there, refused
+        elsewhere).
     """
 
     has_architecture_null = True
@@ -63,14 +69,18 @@ class HFScorer(Scorer, abc.ABC):
                  dtype: str = "float32", attn_implementation: str | None = None,
                  add_special_tokens: bool = True, score_rc: bool = False, max_tokens: int = 16384,
                  cache_dir: str | None = None, init: str = "pretrained", init_seed: int = 0,
-                 allow_missing_weights: bool = False) -> None:
+                 allow_missing_weights: bool = False, scoring: str | None = None,
+                 mask_k: int | None = None) -> None:
         super().__init__(name)
+        self.scoring, self.mask_k = conventions.check(self.kind, scoring, mask_k)
+        self.window: tuple[int, int] | None = None  # (length, stride) of causal sliding windows
         if max_tokens < 1:
             raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
         self._base_kwargs = dict(path=path, revision=revision, trust_remote_code=trust_remote_code, dtype=dtype,
                                  attn_implementation=attn_implementation, add_special_tokens=add_special_tokens,
                                  score_rc=score_rc, max_tokens=max_tokens, cache_dir=cache_dir,
-                                 allow_missing_weights=allow_missing_weights)
+                                 allow_missing_weights=allow_missing_weights, scoring=self.scoring,
+                                 mask_k=self.mask_k)
         self._extra_kwargs: dict[str, Any] = {}  # subclass-specific constructor arguments
         self.path, self.revision = str(path), revision
         self.dtype_name, self.attn_implementation = dtype, attn_implementation
@@ -113,11 +123,21 @@ class HFScorer(Scorer, abc.ABC):
         for rec in records:
             for seq in ([rec.sequence, reverse_complement(rec.sequence)] if self.score_rc else [rec.sequence]):
                 enc = self.tok(seq, rec.id)
-                if self.max_length is not None and len(enc) > self.max_length:
+                if self.window is None and self.max_length is not None and len(enc) > self.max_length:
                     raise ValueError(f"record {rec.id!r}: {len(enc)} tokens exceed {self.name}'s "
-                                     f"context of {self.max_length} tokens")
+                                     f"context of {self.max_length} tokens{self._too_long_hint()}")
                 if int(enc.scored.sum()) < 1:
                     raise ValueError(f"record {rec.id!r}: no scoreable token")
+
+    def _too_long_hint(self) -> str:
+        """What to do about a record longer than the context (subclasses that can window say how)."""
+        return " (masked models are not scored by windows)"
+
+    def scoring_label(self) -> str:
+        return conventions.label(self.scoring, self.mask_k, self.score_rc, self.window)
+
+    def approximation(self) -> str | None:
+        return conventions.approximation(self.scoring, self.mask_k, self.window)
 
     def checkpoint_label(self) -> str:
         where = Path(self.path).name if Path(self.path).expanduser().is_dir() else self.path
@@ -131,6 +151,11 @@ class HFScorer(Scorer, abc.ABC):
                "tokenizer": self.tok.fingerprint(), "dtype": self.dtype_name,
                "attn_implementation": self.attn_implementation, "score_rc": self.score_rc,
                "precision": str(trainer.precision) if trainer is not None else None}
+        convention = conventions.label(self.scoring, self.mask_k, False, self.window)
+        if convention != conventions.DEFAULT[self.kind]:
+            # only a non-default convention enters: the exact default keeps the keys of caches
+            # written before conventions had names (its scores are the same numbers)
+            out["scoring"] = convention
         if self.init == "random":
             # a twin is its architecture, seed, tokenizer and scoring settings (all in ``source`` and
             # the keys kept): the parent's name, path and revision would make every checkpoint of one
