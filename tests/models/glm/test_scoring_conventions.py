@@ -206,3 +206,23 @@ def test_configs_mirror_the_constructors(ckpt):
     scorer = hydra.utils.instantiate(node)
     assert scorer.scoring_label() == "ll_mean+window(W=1100,S=512)"
     assert compose(["model=hf_masked"]).model.scoring == "pll_exact"
+
+
+def test_evaluate_writes_the_convention_and_flags_the_approximation(ckpt, tmp_path):
+    import json
+
+    from mitbench.runs.evaluate import run
+
+    fasta = tmp_path / "s.fa"
+    rng = np.random.default_rng(2)
+    fasta.write_text("".join(f">s{i} class={'DE'[i % 2]}\n{tm.random_dna(rng, 30)}\n" for i in range(6)))
+    base = ["suite=external", f"suite.path={fasta}", "logger=none", "calibration=none", "references=none",
+            "paths.cache_dir=null", "model=hf_masked", f"model.path={ckpt['bert-char']}"]
+    exact = run(compose([*base, f"paths.output_dir={tmp_path / 'a'}"]))
+    approx = run(compose([*base, "model.scoring=pll_unmasked", f"paths.output_dir={tmp_path / 'b'}"]))
+    assert (exact["mode"], exact["scoring"], "scoring_approximation" in exact) == ("pll", "pll_exact", False)
+    assert (approx["mode"], approx["scoring"]) == ("pll", "pll_unmasked")
+    assert json.loads((tmp_path / "b" / "metrics.json").read_text())["scoring"] == "pll_unmasked"
+    first = (tmp_path / "b" / "report.md").read_text().splitlines()[0]
+    assert "APPROXIMATE scoring: pll_unmasked" in first
+    assert "APPROXIMATE" not in (tmp_path / "a" / "report.md").read_text().splitlines()[0]
