@@ -79,6 +79,9 @@ def test_pll_unmasked_equals_naive_and_is_pad_safe(ckpt, name):
     assert np.abs(got - want).max() <= TOL
     alone = np.array([_score(scorer, [s])[0] for s in SEQS])  # no padding at all
     assert np.abs(got - alone).max() <= TOL
+    nomask = MaskedLMScorer("m", str(ckpt[name]), scoring="pll_unmasked")
+    nomask.takes_mask, nomask.body_takes_mask = False, False  # e.g. Caduceus: equal lengths per pass, no padding
+    assert np.abs(_score(nomask, SEQS) - want).max() <= TOL
     assert np.abs(got - _score(MaskedLMScorer("m", str(ckpt[name])), SEQS)).max() > 1e-2  # not the exact PLL
 
 
