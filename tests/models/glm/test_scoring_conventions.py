@@ -159,6 +159,61 @@ def test_windows_cover_each_token_once():
         conventions.windows(10, 4, 4)
 
 
+def _centre_window(t, n, width, stride):
+    """Start of the window (starts 0, stride, ..., and n - width) whose centre is nearest token t
+    (the earlier one on a tie), found by brute force."""
+    starts = list(range(0, n - width, stride)) + [n - width]
+    return min(starts, key=lambda a: (abs(t - (a + (width - 1) / 2)), a))
+
+
+@torch.no_grad()
+def naive_windowed_pll(model, tok, seq, width, stride, masked=True):
+    """Each scored token masked (or not) alone in its centred window, one forward per token."""
+    ids = tok(seq, return_tensors="pt")["input_ids"][0]
+    specials = set(tok.all_special_ids)
+    pos = [p for p in range(len(ids)) if int(ids[p]) not in specials]
+    head, body, tail = ids[:pos[0]], ids[pos[0]:pos[-1] + 1], ids[pos[-1] + 1:]
+    inner = width - len(head) - len(tail)
+    total = 0.0
+    for t in range(len(body)):
+        a = _centre_window(t, len(body), inner, stride) if len(ids) > width else 0
+        win = torch.cat([head, body[a:a + inner] if len(ids) > width else body, tail]).unsqueeze(0)
+        at = len(head) + t - a
+        if masked:
+            win[0, at] = tok.mask_token_id
+        total += float(torch.log_softmax(model(win).logits[0, at].double(), -1)[body[t]])
+    return total
+
+
+@pytest.mark.parametrize("name,scoring", [("bert-char", "pll_exact"), ("esm-kmer", "pll_exact"),
+                                          ("bert-char", "pll_unmasked")])
+def test_masked_windows_equal_naive_and_the_full_pass_where_it_fits(ckpt, name, scoring):
+    path = str(ckpt[name])
+    model, tok = tm.load(ckpt[name], "masked")
+    seqs = [tm.random_dna(np.random.default_rng(5), 70), SEQS[3], SEQS[0]]
+    width, stride = (20, 8) if name == "bert-char" else (8, 3)  # 6-mers: 70 bp = 12 tokens + CLS
+    win = MaskedLMScorer("m", path, scoring=scoring, window_length=width, window_stride=stride, max_tokens=200)
+    want = [naive_windowed_pll(model, tok, s, width, stride, masked=scoring == "pll_exact") for s in seqs]
+    got = _score(win, seqs)
+    assert np.abs(got - want).max() <= TOL
+    full = _score(MaskedLMScorer("m", path, scoring=scoring), seqs)
+    assert abs(got[1] - full[1]) <= TOL and abs(got[0] - full[0]) > 1e-3  # 9 bp fits; 70 bp does not
+    assert np.abs(_score(MaskedLMScorer("m", path, scoring=scoring, window_length=500, window_stride=250), seqs)
+                  - full).max() <= TOL
+    assert "each side" in win.approximation()
+
+
+def test_centred_windows_tile_and_pick_the_nearest_centre():
+    for length, width, stride in [(70, 18, 8), (100, 24, 10), (7, 7, 3), (1000, 128, 64), (30, 10, 9), (11, 10, 1)]:
+        owner = {}
+        for start, end, lo, hi in conventions.centred_windows(length, width, stride):
+            assert end - start == min(width, length) and start <= lo < hi <= end
+            owner.update({t: start for t in range(lo, hi)})
+        assert sorted(owner) == list(range(length))  # each token exactly once
+        if length > width:
+            assert all(owner[t] == _centre_window(t, length, width, stride) for t in range(length))
+
+
 def test_too_long_is_refused_naming_the_option_unless_windowed(ckpt):
     path = str(ckpt["gpt2"])  # context 1100 tokens
     rec = [SequenceRecord("long", "A", "ACGT" * 300)]
@@ -167,6 +222,9 @@ def test_too_long_is_refused_naming_the_option_unless_windowed(ckpt):
     CausalLMScorer("c", path, window_stride=550).check_records(rec)
     with pytest.raises(ValueError, match="exceeds the model's context"):
         CausalLMScorer("c", path, window_stride=10, window_length=5000)
+    with pytest.raises(ValueError, match=r"'long'.*model\.window_stride="):
+        MaskedLMScorer("m", str(ckpt["bert-char"])).check_records(rec)
+    MaskedLMScorer("m", str(ckpt["bert-char"]), window_stride=500).check_records(rec)
 
 
 def test_unknown_or_mismatched_conventions_are_refused(ckpt):

@@ -39,12 +39,6 @@ class CausalLMScorer(HFScorer):
     padding_side : {"right", "left"}
         Where padding goes inside a pass. ``"left"`` passes ``position_ids`` so every sequence
         keeps positions 0..L-1; both sides give the same scores.
-    window_stride : int, optional
-        Tokens between sliding-window starts for sequences longer than ``window_length``
-        (1 <= stride < window_length; half the window is a good choice). None: no windows, and a
-        sequence longer than the context is refused.
-    window_length : int, optional
-        Tokens per window (at most the model's context); None: the model's context.
     **kwargs
         See :class:`mitbench.models.glm.common.HFScorer`.
     """
@@ -53,8 +47,7 @@ class CausalLMScorer(HFScorer):
     category = "gLM"
     kind = "causal"
 
-    def __init__(self, name: str, path: str, padding_side: str = "right", window_stride: int | None = None,
-                 window_length: int | None = None, **kwargs) -> None:
+    def __init__(self, name: str, path: str, padding_side: str = "right", **kwargs) -> None:
         super().__init__(name, path, **kwargs)
         if padding_side not in ("right", "left"):
             raise ValueError(f"padding_side must be 'right' or 'left', got {padding_side!r}")
@@ -62,23 +55,7 @@ class CausalLMScorer(HFScorer):
             raise ValueError(f"{name}: padding_side='left' needs a model that takes attention_mask and "
                              "position_ids; use 'right'")
         self.padding_side = padding_side
-        self._extra_kwargs = {"padding_side": padding_side, "window_stride": window_stride,
-                              "window_length": window_length}
-        if window_stride is not None:
-            width = int(window_length) if window_length is not None else self.max_length
-            if width is None:
-                raise ValueError(f"{name}: model.window_stride needs model.window_length (the model states no context)")
-            if self.max_length is not None and width > self.max_length:
-                raise ValueError(f"{name}: model.window_length={width} exceeds the model's context of "
-                                 f"{self.max_length} tokens")
-            conventions.windows(width + 1, width, int(window_stride))  # 1 <= stride < width, or ValueError
-            self.window = (width, int(window_stride))
-        elif window_length is not None:
-            raise ValueError(f"{name}: model.window_length is read only with model.window_stride; set both")
-
-    def _too_long_hint(self) -> str:
-        half = max(1, (self.max_length or 2) // 2)
-        return f"; set model.window_stride={half} (tokens) to score it by sliding windows"
+        self._extra_kwargs = {"padding_side": padding_side}
 
     @staticmethod
     def _targets(enc: Encoded) -> tuple[Tensor, Tensor]:

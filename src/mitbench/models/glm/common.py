@@ -61,6 +61,12 @@ class HFScorer(Scorer, abc.ABC):
     mask_k : int, optional
         Tokens masked per forward pass under ``scoring="pll_masked_k"`` (required there, refused
         elsewhere).
+    window_stride : int, optional
+        Tokens between sliding-window starts for sequences longer than ``window_length``
+        (1 <= stride < window_length; half the window is a good choice). None: no windows, and a
+        sequence longer than the context is refused. How a kind windows: its scorer's module.
+    window_length : int, optional
+        Tokens per window, special tokens included (at most the model's context); None: the context.
     """
 
     has_architecture_null = True
@@ -70,17 +76,17 @@ class HFScorer(Scorer, abc.ABC):
                  add_special_tokens: bool = True, score_rc: bool = False, max_tokens: int = 16384,
                  cache_dir: str | None = None, init: str = "pretrained", init_seed: int = 0,
                  allow_missing_weights: bool = False, scoring: str | None = None,
-                 mask_k: int | None = None) -> None:
+                 mask_k: int | None = None, window_stride: int | None = None,
+                 window_length: int | None = None) -> None:
         super().__init__(name)
         self.scoring, self.mask_k = conventions.check(self.kind, scoring, mask_k)
-        self.window: tuple[int, int] | None = None  # (length, stride) of causal sliding windows
         if max_tokens < 1:
             raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
         self._base_kwargs = dict(path=path, revision=revision, trust_remote_code=trust_remote_code, dtype=dtype,
                                  attn_implementation=attn_implementation, add_special_tokens=add_special_tokens,
                                  score_rc=score_rc, max_tokens=max_tokens, cache_dir=cache_dir,
                                  allow_missing_weights=allow_missing_weights, scoring=self.scoring,
-                                 mask_k=self.mask_k)
+                                 mask_k=self.mask_k, window_stride=window_stride, window_length=window_length)
         self._extra_kwargs: dict[str, Any] = {}  # subclass-specific constructor arguments
         self.path, self.revision = str(path), revision
         self.dtype_name, self.attn_implementation = dtype, attn_implementation
@@ -100,6 +106,22 @@ class HFScorer(Scorer, abc.ABC):
                   getattr(self.model.config, "max_position_embeddings", None)]
         limits = [int(v) for v in limits if isinstance(v, int) and 0 < v < _HUGE]
         self.max_length = min(limits) if limits else None
+        self.window = self._window(window_length, window_stride)
+
+    def _window(self, length: int | None, stride: int | None) -> tuple[int, int] | None:
+        """``(length, stride)`` of the sliding windows, validated, or None when windowing is off."""
+        if stride is None:
+            if length is not None:
+                raise ValueError(f"{self.name}: model.window_length is read only with model.window_stride; set both")
+            return None
+        width = int(length) if length is not None else self.max_length
+        if width is None:
+            raise ValueError(f"{self.name}: model.window_stride needs model.window_length (the model states no context)")
+        if self.max_length is not None and width > self.max_length:
+            raise ValueError(f"{self.name}: model.window_length={width} exceeds the model's context of "
+                             f"{self.max_length} tokens")
+        conventions.windows(width + 1, width, int(stride))  # 1 <= stride < width, or ValueError
+        return width, int(stride)
 
     kind: str = "causal"
 
@@ -130,8 +152,8 @@ class HFScorer(Scorer, abc.ABC):
                     raise ValueError(f"record {rec.id!r}: no scoreable token")
 
     def _too_long_hint(self) -> str:
-        """What to do about a record longer than the context (subclasses that can window say how)."""
-        return " (masked models are not scored by windows)"
+        half = max(1, (self.max_length or 2) // 2)
+        return f"; set model.window_stride={half} (tokens) to score it by sliding windows"
 
     def scoring_label(self) -> str:
         return conventions.label(self.scoring, self.mask_k, self.score_rc, self.window)

@@ -20,8 +20,10 @@ cached score and an approximation is never silent.
 =================  ======  ===================================================================
 
 Both strands (``model.score_rc=true``) combine with any of them: the mean of the sequence's and its
-reverse complement's scores under the convention, labelled ``<scoring>+rc_mean``. Causal sliding
-windows (``model.window_stride``) add ``+window(W=..,S=..)``: see :func:`windows`.
+reverse complement's scores under the convention, labelled ``<scoring>+rc_mean``. Sliding windows
+for sequences longer than the context (``model.window_stride``) add ``+window(W=..,S=..)``: causal
+models score each token in the first window that reaches it (:func:`windows`, left context), masked
+models in the window whose centre is nearest (:func:`centred_windows`, context on both sides).
 """
 from __future__ import annotations
 
@@ -81,7 +83,12 @@ def approximation(scoring: str, mask_k: int | None, window: tuple[int, int] | No
     notes = []
     if scoring == "pll_unmasked" or (scoring == "pll_masked_k" and mask_k and mask_k > 1):
         notes.append(APPROXIMATIONS[scoring].format(k=mask_k))
-    if window:
+    if window and scoring.startswith("pll"):
+        notes.append(f"sequences longer than {window[0]} tokens are scored by sliding windows of {window[0]} "
+                     f"tokens (special tokens included), stride {window[1]}: each token is scored once, in the "
+                     f"window whose centre is nearest, with at least {(window[0] - 1 - window[1]) // 2} tokens of "
+                     "context on each side (fewer only for special tokens and the sequence's own ends), not all of them")
+    elif window:
         notes.append(f"sequences longer than {window[0]} tokens are scored by sliding windows of {window[0]} "
                      f"tokens, stride {window[1]}: each token is scored once with at least {window[0] - window[1]} "
                      "tokens of context, not all of them")
@@ -123,3 +130,29 @@ def windows(length: int, width: int, stride: int) -> list[tuple[int, int, int]]:
         if end >= length:
             return out
         done, start = end, start + stride
+
+
+def centred_windows(length: int, width: int, stride: int) -> list[tuple[int, int, int, int]]:
+    """Sliding windows over ``length`` tokens, each token scored in the one whose centre is nearest.
+
+    Windows start at 0, stride, 2 * stride, ... and a last one ends at ``length`` (all ``width``
+    tokens wide). Returns ``(start, end, first, last)`` per window: it scores tokens
+    ``[first, last)``; the ranges tile ``[0, length)``, so every token is scored exactly once
+    (ties go to the earlier window). A token so scored is at most ``stride / 2`` from its window's
+    centre, so it sees at least ``(width - 1 - stride) // 2`` tokens on each side, or the sequence's
+    end. A sequence of at most ``width`` tokens is one window: the full pass.
+
+    Raises
+    ------
+    ValueError
+        Unless ``1 <= stride < width``.
+    """
+    if not 1 <= stride < width:
+        raise ValueError(f"window stride must satisfy 1 <= stride < window length, got stride {stride}, "
+                         f"window {width}")
+    if length <= width:
+        return [(0, length, 0, length)]
+    starts = list(range(0, length - width, stride)) + [length - width]
+    # the nearest centre: tokens up to the midpoint of two neighbouring centres go to the earlier window
+    cuts = [0] + [(a + b + width - 1) // 2 + 1 for a, b in zip(starts, starts[1:])] + [length]
+    return [(a, a + width, lo, hi) for a, lo, hi in zip(starts, cuts, cuts[1:]) if hi > lo]

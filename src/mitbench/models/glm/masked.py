@@ -16,6 +16,8 @@ Named approximations (``model.scoring=``, :mod:`mitbench.models.glm.conventions`
 reads every scoreable token's log-probability from one unmasked pass; ``pll_masked_k`` masks
 ``model.mask_k`` tokens per pass on the schedule of :func:`~mitbench.models.glm.conventions.masked_k_rows`.
 Both go through :meth:`MaskedLMScorer.forward_rows` (rows of a pass may read several positions).
+Longer than the context: with ``model.window_stride`` each token is scored in the sliding window
+whose centre is nearest it (the convention applied inside each window), context on both sides.
 """
 from __future__ import annotations
 
@@ -61,15 +63,36 @@ class MaskedLMScorer(HFScorer):
     def _score(self, sequences: Sequence[str]) -> Tensor:
         if self.scoring != "pll_exact":
             return self._score_rows(sequences)
-        encs = self.tok.many(sequences)
-        order = sorted(range(len(encs)), key=lambda i: -len(encs[i]))
-        positions = [encs[i].scored.nonzero().squeeze(-1) for i in order]  # int64 (P_i,)
-        out = torch.zeros(len(encs), dtype=torch.float64)
-        for batch in self._plan([len(encs[i]) for i in order], [p.numel() for p in positions]):
-            segs = [(encs[order[item]].ids, positions[item][start:start + n]) for item, start, n in batch]
+        items = self._items(sequences)
+        order = sorted(range(len(items)), key=lambda j: -items[j][1].numel())
+        out = torch.zeros(len(sequences), dtype=torch.float64)
+        for batch in self._plan([items[j][1].numel() for j in order], [items[j][2].numel() for j in order]):
+            segs = [(items[order[item]][1], items[order[item]][2][start:start + n]) for item, start, n in batch]
             lp = self.forward_pll(segs)
-            owner = torch.cat([torch.full((n,), order[item], dtype=torch.long) for item, _, n in batch])
+            owner = torch.cat([torch.full((n,), items[order[item]][0], dtype=torch.long) for item, _, n in batch])
             out.index_add_(0, owner, lp)
+        return out
+
+    def _items(self, sequences: Sequence[str]) -> list[tuple[int, Tensor, Tensor]]:
+        """``(sequence index, ids, positions)`` per unit of work: a sequence and its scoreable token
+        positions, or, beyond ``window_length`` tokens with windows on, each centred window
+        (the sequence's leading and trailing special tokens around a stretch of it) and the
+        positions it scores (:func:`~mitbench.models.glm.conventions.centred_windows`)."""
+        out = []
+        for i, enc in enumerate(self.tok.many(sequences)):
+            pos = enc.scored.nonzero().squeeze(-1)  # int64 (P,)
+            if self.window is None or len(enc) <= self.window[0]:
+                out.append((i, enc.ids, pos))
+                continue
+            first, last = int(pos[0]), int(pos[-1]) + 1
+            head, body, tail = enc.ids[:first], enc.ids[first:last], enc.ids[last:]
+            width = self.window[0] - head.numel() - tail.numel()
+            if width <= self.window[1]:
+                raise ValueError(f"{self.name}: model.window_length={self.window[0]} leaves {width} tokens besides "
+                                 f"the special ones, not more than model.window_stride={self.window[1]}")
+            for start, end, lo, hi in conventions.centred_windows(body.numel(), width, self.window[1]):
+                sel = (pos >= first + lo) & (pos < first + hi)
+                out.append((i, torch.cat([head, body[start:end], tail]), pos[sel] - first - start + head.numel()))
         return out
 
     def forward_pll(self, segments: list[tuple[Tensor, Tensor]]) -> Tensor:
@@ -117,21 +140,21 @@ class MaskedLMScorer(HFScorer):
     def _score_rows(self, sequences: Sequence[str]) -> Tensor:
         """``pll_unmasked`` (one row per sequence, nothing masked) or ``pll_masked_k`` (rows of the
         schedule, each masking its positions): float64 ``(B,)``."""
-        encs = self.tok.many(sequences)
-        order = sorted(range(len(encs)), key=lambda i: -len(encs[i]))
-        positions = [encs[i].scored.nonzero().squeeze(-1) for i in order]  # int64 (P_i,)
+        items = self._items(sequences)
+        order = sorted(range(len(items)), key=lambda j: -items[j][1].numel())
         if self.scoring == "pll_unmasked":
-            plans = [(1, torch.zeros(p.numel(), dtype=torch.long)) for p in positions]
-        else:
-            plans = [conventions.masked_k_rows(p.numel(), self.mask_k) for p in positions]
-        out = torch.zeros(len(encs), dtype=torch.float64)
-        for batch in self._plan([len(encs[i]) for i in order], [m for m, _ in plans]):
+            plans = [(1, torch.zeros(items[j][2].numel(), dtype=torch.long)) for j in order]
+        else:  # the schedule runs over the positions of each item (a window's own, when windowed)
+            plans = [conventions.masked_k_rows(items[j][2].numel(), self.mask_k) for j in order]
+        out = torch.zeros(len(sequences), dtype=torch.float64)
+        for batch in self._plan([items[j][1].numel() for j in order], [m for m, _ in plans]):
             segs, owner = [], []
             for item, start, n in batch:
                 row = plans[item][1]
                 sel = (row >= start) & (row < start + n)
-                segs.append((encs[order[item]].ids, positions[item][sel], row[sel] - start, n))
-                owner.append(torch.full((int(sel.sum()),), order[item], dtype=torch.long))
+                who, ids, pos = items[order[item]]
+                segs.append((ids, pos[sel], row[sel] - start, n))
+                owner.append(torch.full((int(sel.sum()),), who, dtype=torch.long))
             out.index_add_(0, torch.cat(owner), self.forward_rows(segs, masked=self.scoring != "pll_unmasked"))
         return out
 
