@@ -25,6 +25,8 @@ from _paths import SHARED  # $MITBENCH_SHARED or ../shared/data
 # name -> (arguments, shared data it needs or None); {tmp} is a scratch folder
 QUICK = {
     "score_throughput": (["--quick"], None),
+    "long_sequence": (["--quick"], None),
+    "scoring_modes": (["--quick"], None),
     "null_cost": (["--quick"], None),
     "untrained_verdicts": (["--quick"], None),
     "nullsettes_speed": (["--quick"], "nullsettes"),

@@ -2,7 +2,7 @@
 
 * The **architecture-matched null** (``calibration=random_init``): ``n_null`` copies of the model's
   own architecture, random weights drawn from its config alone, scored like the model (tokenization
-  shared). Its empirical p is never below ``1 / (n_null + 1)``, so ``n_null`` must be at least
+  shared, the same scoring convention, which their cache identity carries). Its empirical p is never below ``1 / (n_null + 1)``, so ``n_null`` must be at least
   ``1 / alpha - 1`` (19 for alpha = 0.05) for the verdict to reach its level; a smaller value is
   refused rather than silently making every model "untrained-like".
 * The **panel of untrained CNNs**, for models with no architecture to re-initialise (baselines,

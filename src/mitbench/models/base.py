@@ -8,7 +8,10 @@ A scorer is a ``LightningModule`` whose ``predict_step`` maps a batch
 Scores are per-sequence, float64, and **higher = more likely / more active**. ``mode`` names
 how they were computed: ``ll`` (causal log-likelihood, nats), ``pll`` (exact pseudo-log-
 likelihood, nats), ``energy`` (negative binding free energy, a.u.), ``score`` (a model's own
-scale), ``precomputed`` (read from a file). Approximations are separate modes, never silent.
+scale), ``precomputed`` (read from a file). Inside a family, :meth:`Scorer.scoring_label` names the
+convention (gLMs: ``pll_exact``, ``pll_unmasked``, ``ll_mean``, ...; see
+:mod:`mitbench.models.glm.conventions`) and :meth:`Scorer.approximation` says how it departs from the
+exact score: approximations are separate, named conventions, never silent.
 
 Subclasses implement :meth:`score_batch` and may override :meth:`check_records` (length and
 context constraints) and :meth:`identity` (what makes a cached score reusable).
@@ -64,6 +67,14 @@ class Scorer(L.LightningModule, abc.ABC):
     def checkpoint_label(self) -> str:
         """What produced the scores, for titles and summaries (a checkpoint, weights or file)."""
         return self.name
+
+    def scoring_label(self) -> str:
+        """The scoring convention written into outputs (``metrics.json`` ``scoring``). Default: ``mode``."""
+        return self.mode
+
+    def approximation(self) -> str | None:
+        """A sentence saying how the scores approximate the exact ``mode``, or None when they do not."""
+        return None
 
     def identity(self) -> dict[str, Any]:
         """Everything that determines this model's scores (weights hash, revision, mode, ...)."""

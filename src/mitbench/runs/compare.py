@@ -30,7 +30,7 @@ from mitbench.runs.sweeps import ENV, sweep_id_of
 
 log = logging.getLogger(__name__)
 
-BASE = ["run", "overrides", "model", "mode", "suite", "suite_version", "n_sequences", "verdict"]
+BASE = ["run", "overrides", "model", "mode", "scoring", "suite", "suite_version", "n_sequences", "verdict"]
 REFERENCES = ("composition", "kmer")
 
 
@@ -154,7 +154,9 @@ def comparison_markdown(table: pd.DataFrame) -> str:
     header.append("verdict")
     rows = []
     for r in table.to_dict("records"):
-        row = [str(r["run"]), f"`{r['overrides']}`" if r["overrides"] else "", str(r["model"]),
+        convention = r.get("scoring")  # named when it says more than the mode (e.g. an approximation)
+        model = str(r["model"]) + (f" [{convention}]" if isinstance(convention, str) and convention != r["mode"] else "")
+        row = [str(r["run"]), f"`{r['overrides']}`" if r["overrides"] else "", model,
                f"{r['suite']} v{r['suite_version']}"]
         for m in headline:
             row.append(fmt(r[m.key]))

@@ -92,7 +92,10 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     metrics: dict[str, Any] = {
         "model": model.name, "checkpoint": model.checkpoint_label(), "mode": main.mode, "suite": suite.name, "suite_version": suite.version,
         "n_sequences": len(records), "seed": int(cfg.seed), "n_scored": main.n_scored,
+        "scoring": model.scoring_label(),
     }
+    if model.approximation():
+        metrics["scoring_approximation"] = model.approximation()
     if limit:
         metrics.update({"smoke": True, "limit": int(limit)})
     sweep = job_sweep_id()
@@ -181,14 +184,22 @@ def _calibration_note(cfg: DictConfig, calibration, model, panel: bool) -> str:
 
 
 def _report(suite, model, table, metrics, figures, stage_dir: Path) -> str:
-    head = (f"# mitbench report: {metrics.get('checkpoint', model.name)} on {suite.name} (v{suite.version})\n\n"
+    approx = f" [APPROXIMATE scoring: {metrics['scoring']}]" if metrics.get("scoring_approximation") else ""
+    head = (f"# mitbench report: {metrics.get('checkpoint', model.name)} on {suite.name} (v{suite.version}){approx}\n\n"
             + (f"**SMOKE RUN: only {metrics['n_sequences']} records (limit={metrics['limit']}); not a benchmark "
                "result.**\n\n" if metrics.get("smoke") else "")
-            + f"Scoring mode: `{metrics['mode']}`; {metrics['n_sequences']} sequences; "
+            + f"Scoring mode: `{metrics['mode']}`{_convention(metrics)}; {metrics['n_sequences']} sequences; "
             f"seed {metrics['seed']}. {TIE_RULE}\n\n")
     body = suite.report(table, metrics)
     figs = "".join(f"\n![{p.stem}]({p.relative_to(stage_dir).as_posix()})\n" for p in figures)
     return head + body + ("\n## Figures\n" + figs if figs else "")
+
+
+def _convention(metrics: dict[str, Any]) -> str:
+    """``, convention `x`` when the convention says more than the mode, plus its approximation."""
+    scoring = metrics.get("scoring")
+    out = f", convention `{scoring}`" if scoring and scoring != metrics.get("mode") else ""
+    return out + (f" ({metrics['scoring_approximation']})" if metrics.get("scoring_approximation") else "")
 
 
 def sweep_objective(metrics: dict[str, Any], spec: MetricSpec) -> float | None:

@@ -10,6 +10,13 @@ on the right (no attention mask is needed: causal attention never looks right) o
 with an attention mask and matching position ids (``padding_side="left"``). Because the model is causal, a sequence's logits never see its padding,
 so scores do not depend on batch size, padding side or batch-mates (tested to 1e-4). Models whose
 forward takes no attention mask (HyenaDNA) get passes of equal-length sequences only.
+
+Conventions (``model.scoring=``): ``ll`` (the sum, default) or ``ll_mean`` (the sum over the number
+of scored tokens). Longer than the context: with ``model.window_stride=S`` a sequence of more than
+``W`` tokens (``model.window_length``, default the context) is scored by sliding windows
+(:func:`mitbench.models.glm.conventions.windows`): every token once, with at least ``W - S`` tokens
+of context; windows are fed as they are (a BOS token only opens the first). Without it such a
+sequence is refused naming the option.
 """
 from __future__ import annotations
 
@@ -18,13 +25,14 @@ from typing import Sequence
 import torch
 from torch import Tensor
 
-from mitbench.models.glm import hf
+from mitbench.models.glm import conventions, hf
 from mitbench.models.glm.common import HFScorer, log_softmax32
 from mitbench.models.glm.tokenization import Encoded
 
 
 class CausalLMScorer(HFScorer):
-    """Exact causal log-likelihood, in nats (higher = more likely).
+    """Causal log-likelihood, in nats (higher = more likely): the sum (``ll``) or its mean per
+    scored token (``ll_mean``).
 
     Parameters
     ----------
@@ -58,12 +66,28 @@ class CausalLMScorer(HFScorer):
         return ids, scored
 
     def _score(self, sequences: Sequence[str]) -> Tensor:
-        items = [self._targets(enc) for enc in self.tok.many(sequences)]
-        order = sorted(range(len(items)), key=lambda i: -items[i][0].numel())
-        out = torch.zeros(len(items), dtype=torch.float64)
-        for batch in self._plan([items[i][0].numel() for i in order], [1] * len(order)):
+        whole = [self._targets(enc) for enc in self.tok.many(sequences)]
+        items = [(i, ids, t) for i, (ids, t) in enumerate(whole) for ids, t in self._windows(ids, t)]
+        order = sorted(range(len(items)), key=lambda j: -items[j][1].numel())
+        out = torch.zeros(len(whole), dtype=torch.float64)
+        for batch in self._plan([items[j][1].numel() for j in order], [1] * len(order)):
             idx = [order[item] for item, _, _ in batch]
-            out[idx] = self.forward_ll([items[i][0] for i in idx], [items[i][1] for i in idx])
+            owner = torch.tensor([items[j][0] for j in idx], dtype=torch.long)
+            out.index_add_(0, owner, self.forward_ll([items[j][1] for j in idx], [items[j][2] for j in idx]))
+        if self.scoring == "ll_mean":
+            out /= torch.tensor([float(t.sum()) for _, t in whole], dtype=torch.float64)
+        return out
+
+    def _windows(self, ids: Tensor, targets: Tensor) -> list[tuple[Tensor, Tensor]]:
+        """``(ids, targets)`` of each sliding window (the whole sequence when it fits one): the
+        targets of a window are the tokens it scores and no earlier window did."""
+        if self.window is None or ids.numel() <= self.window[0]:
+            return [(ids, targets)]
+        out = []
+        for start, end, first in conventions.windows(int(ids.numel()), *self.window):
+            t = targets[start:end].clone()
+            t[: max(0, first - start)] = False
+            out.append((ids[start:end], t))
         return out
 
     def forward_ll(self, rows: list[Tensor], targets: list[Tensor]) -> Tensor:

@@ -13,7 +13,7 @@ import torch
 from torch import Tensor
 
 from mitbench.data.core.records import SequenceRecord, reverse_complement
-from mitbench.models.glm import hf
+from mitbench.models.glm import conventions, hf
 from mitbench.models.base import Scorer
 from mitbench.models.cache import open_cache
 from mitbench.models.glm.tokenization import HFTokenization
@@ -55,6 +55,18 @@ class HFScorer(Scorer, abc.ABC):
     allow_missing_weights : bool
         Score a checkpoint that lacks some of the model's weights (transformers draws them at
         random); by default such a checkpoint is refused, naming the missing tensors.
+    scoring : str, optional
+        The scoring convention (:mod:`mitbench.models.glm.conventions`); None: the kind's exact
+        default (``pll_exact`` / ``ll``).
+    mask_k : int, optional
+        Tokens masked per forward pass under ``scoring="pll_masked_k"`` (required there, refused
+        elsewhere).
+    window_stride : int, optional
+        Tokens between sliding-window starts for sequences longer than ``window_length``
+        (1 <= stride < window_length; half the window is a good choice). None: no windows, and a
+        sequence longer than the context is refused. How a kind windows: its scorer's module.
+    window_length : int, optional
+        Tokens per window, special tokens included (at most the model's context); None: the context.
     """
 
     has_architecture_null = True
@@ -63,14 +75,18 @@ class HFScorer(Scorer, abc.ABC):
                  dtype: str = "float32", attn_implementation: str | None = None,
                  add_special_tokens: bool = True, score_rc: bool = False, max_tokens: int = 16384,
                  cache_dir: str | None = None, init: str = "pretrained", init_seed: int = 0,
-                 allow_missing_weights: bool = False) -> None:
+                 allow_missing_weights: bool = False, scoring: str | None = None,
+                 mask_k: int | None = None, window_stride: int | None = None,
+                 window_length: int | None = None) -> None:
         super().__init__(name)
+        self.scoring, self.mask_k = conventions.check(self.kind, scoring, mask_k)
         if max_tokens < 1:
             raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
         self._base_kwargs = dict(path=path, revision=revision, trust_remote_code=trust_remote_code, dtype=dtype,
                                  attn_implementation=attn_implementation, add_special_tokens=add_special_tokens,
                                  score_rc=score_rc, max_tokens=max_tokens, cache_dir=cache_dir,
-                                 allow_missing_weights=allow_missing_weights)
+                                 allow_missing_weights=allow_missing_weights, scoring=self.scoring,
+                                 mask_k=self.mask_k, window_stride=window_stride, window_length=window_length)
         self._extra_kwargs: dict[str, Any] = {}  # subclass-specific constructor arguments
         self.path, self.revision = str(path), revision
         self.dtype_name, self.attn_implementation = dtype, attn_implementation
@@ -90,6 +106,22 @@ class HFScorer(Scorer, abc.ABC):
                   getattr(self.model.config, "max_position_embeddings", None)]
         limits = [int(v) for v in limits if isinstance(v, int) and 0 < v < _HUGE]
         self.max_length = min(limits) if limits else None
+        self.window = self._window(window_length, window_stride)
+
+    def _window(self, length: int | None, stride: int | None) -> tuple[int, int] | None:
+        """``(length, stride)`` of the sliding windows, validated, or None when windowing is off."""
+        if stride is None:
+            if length is not None:
+                raise ValueError(f"{self.name}: model.window_length is read only with model.window_stride; set both")
+            return None
+        width = int(length) if length is not None else self.max_length
+        if width is None:
+            raise ValueError(f"{self.name}: model.window_stride needs model.window_length (the model states no context)")
+        if self.max_length is not None and width > self.max_length:
+            raise ValueError(f"{self.name}: model.window_length={width} exceeds the model's context of "
+                             f"{self.max_length} tokens")
+        conventions.windows(width + 1, width, int(stride))  # 1 <= stride < width, or ValueError
+        return width, int(stride)
 
     kind: str = "causal"
 
@@ -113,11 +145,21 @@ class HFScorer(Scorer, abc.ABC):
         for rec in records:
             for seq in ([rec.sequence, reverse_complement(rec.sequence)] if self.score_rc else [rec.sequence]):
                 enc = self.tok(seq, rec.id)
-                if self.max_length is not None and len(enc) > self.max_length:
+                if self.window is None and self.max_length is not None and len(enc) > self.max_length:
                     raise ValueError(f"record {rec.id!r}: {len(enc)} tokens exceed {self.name}'s "
-                                     f"context of {self.max_length} tokens")
+                                     f"context of {self.max_length} tokens{self._too_long_hint()}")
                 if int(enc.scored.sum()) < 1:
                     raise ValueError(f"record {rec.id!r}: no scoreable token")
+
+    def _too_long_hint(self) -> str:
+        half = max(1, (self.max_length or 2) // 2)
+        return f"; set model.window_stride={half} (tokens) to score it by sliding windows"
+
+    def scoring_label(self) -> str:
+        return conventions.label(self.scoring, self.mask_k, self.score_rc, self.window)
+
+    def approximation(self) -> str | None:
+        return conventions.approximation(self.scoring, self.mask_k, self.window)
 
     def checkpoint_label(self) -> str:
         where = Path(self.path).name if Path(self.path).expanduser().is_dir() else self.path
@@ -131,6 +173,11 @@ class HFScorer(Scorer, abc.ABC):
                "tokenizer": self.tok.fingerprint(), "dtype": self.dtype_name,
                "attn_implementation": self.attn_implementation, "score_rc": self.score_rc,
                "precision": str(trainer.precision) if trainer is not None else None}
+        convention = conventions.label(self.scoring, self.mask_k, False, self.window)
+        if convention != conventions.DEFAULT[self.kind]:
+            # only a non-default convention enters: the exact default keeps the keys of caches
+            # written before conventions had names (its scores are the same numbers)
+            out["scoring"] = convention
         if self.init == "random":
             # a twin is its architecture, seed, tokenizer and scoring settings (all in ``source`` and
             # the keys kept): the parent's name, path and revision would make every checkpoint of one

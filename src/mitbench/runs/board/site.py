@@ -79,7 +79,8 @@ def _provenance(d: Path, m: dict[str, Any], config: dict[str, Any]) -> list[tupl
     seeds |= {f"calibration.{k}": v for k, v in (config.get("calibration") or {}).items() if k in SEED_KEYS}
     rows = [("model", m.get("model")), ("checkpoint", m.get("checkpoint") or model.get("path")),
             ("revision", model.get("revision")), ("generator", m.get("generator_provenance")),
-            ("scoring mode", m.get("mode")), ("suite", f"{m.get('suite')} v{m.get('suite_version')}"),
+            ("scoring mode", m.get("mode")), ("scoring convention", m.get("scoring")),
+            ("approximation", m.get("scoring_approximation")), ("suite", f"{m.get('suite')} v{m.get('suite_version')}"),
             ("records", m.get("n_sequences")), ("smoke run", f"limit={m['limit']}" if m.get("smoke") else None),
             ("seeds", ", ".join(f"{k}={v}" for k, v in seeds.items() if v is not None)),
             ("calibration", m.get("calibration")), ("sweep", m.get("sweep_id")), ("wall time (s)", m.get("wall_time_s"))]
