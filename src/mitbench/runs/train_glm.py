@@ -39,6 +39,7 @@ from mitbench.engine.outputs import run_staged, write_json
 from mitbench.runs.resume import ResumeRefused, StampTrainingConfig, checked_resume, training_config  # noqa: F401
 
 log = logging.getLogger(__name__)
+SUITE_SEED = 42  # conf/suite/mit.yaml: the MIT a trained model is judged on, kept out of a planted corpus
 TRAINABLE = Path(__file__).parents[1] / "conf" / "train_glm" / "model"
 
 
@@ -94,7 +95,8 @@ def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
     if cfg.get("threads"):
         torch.set_num_threads(int(cfg.threads))
     L.seed_everything(cfg.seed, workers=True, verbose=False)
-    datamodule = hydra.utils.instantiate(cfg.data)
+    corpus = write_corpus(cfg, stage_dir) if cfg.get("corpus") else None
+    datamodule = hydra.utils.instantiate(cfg.data, **({"genome": corpus["path"]} if corpus else {}))
     datamodule.setup("fit")
     module: GenomeLM = hydra.utils.instantiate(cfg.model)
     need = datamodule.context + module.prefix.numel() + module.suffix.numel()
@@ -116,6 +118,8 @@ def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
                                "context": datamodule.context, "steps": int(trainer.global_step),
                                "max_steps": int(trainer.max_steps), "tokens_seen": int(module.tokens_seen),
                                "resumed": resume is not None, **datamodule.summary()}
+    if corpus:
+        metrics["corpus"] = {k: v for k, v in corpus.items() if k != "path"}
     metrics["stopped_by"] = "max_steps" if trainer.global_step >= trainer.max_steps > 0 else "max_time_or_interrupt"
     if timer is not None:
         metrics["train_time_s"] = round(timer.time_elapsed("train"), 1)
@@ -138,6 +142,25 @@ def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
     log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics)
     print(format_metrics({k: v for k, v in metrics.items() if not isinstance(v, dict)}))
     return metrics
+
+
+def write_corpus(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
+    """Write ``cfg.corpus`` (:class:`mitbench.data.glm.planted.PlantedCorpus`) drawn from ``cfg.genome`` into
+    ``<run>/corpus.fa`` (+ ``corpus.sites.tsv``), every MIT suite sequence excluded; returns its summary and
+    ``path``. The suite is built here (runs may import it; ``data.glm`` must not)."""
+    from mitbench.data.mit.designed import build_mit
+    from mitbench.models.baselines.components.pwm import PAPER_EXT10, PAPER_MINUS10, PAPER_MINUS35, PAPER_UP
+
+    t0 = time.perf_counter()
+    builder = hydra.utils.instantiate(cfg.corpus)
+    matrices = {"minus35": PAPER_MINUS35, "minus10": PAPER_MINUS10, "up": PAPER_UP, "ext10": PAPER_EXT10}
+    exclude = [r.sequence for r in build_mit(seed=SUITE_SEED)]
+    path = stage_dir / "corpus.fa"
+    summary = builder.write(cfg.genome, path, matrices, exclude)
+    log.info("corpus %s: %s", path, summary)
+    return {**summary, "twin": bool(builder.twin), "temperature": float(builder.temperature),
+            "share": float(builder.share), "excluded_suite": f"mit seed {SUITE_SEED} (matched, with controls)",
+            "build_s": round(time.perf_counter() - t0, 1), "path": str(path)}
 
 
 def heldout_metrics(module: GenomeLM, datamodule, cfg: DictConfig) -> dict[str, Any]:
