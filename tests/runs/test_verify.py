@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from omegaconf import OmegaConf
 
-from mitbench.runs.board.bundle import MANIFEST, manifest_text, open_bundle, sha256_file, write_bundle
+from mitbench.models.glm.digests import file_sha256 as sha256_file
+from mitbench.runs.board.bundle import MANIFEST, manifest_text, open_bundle, write_bundle
 from mitbench.runs.board.legacy import _current, translate_target, translate_targets
 from mitbench.runs.board.verify import main, same, verify, verify_bundle
 

@@ -106,6 +106,12 @@ def masked_k_rows(n: int, k: int) -> tuple[int, Tensor]:
     return m, torch.arange(n) % m
 
 
+def _check_stride(width: int, stride: int) -> None:
+    if not 1 <= stride < width:
+        raise ValueError(f"window stride must satisfy 1 <= stride < window length, got stride {stride}, "
+                         f"window {width}")
+
+
 def windows(length: int, width: int, stride: int) -> list[tuple[int, int, int]]:
     """Sliding windows over ``length`` tokens: ``(start, end, score_from)`` per window.
 
@@ -120,9 +126,7 @@ def windows(length: int, width: int, stride: int) -> list[tuple[int, int, int]]:
     ValueError
         Unless ``1 <= stride < width``.
     """
-    if not 1 <= stride < width:
-        raise ValueError(f"window stride must satisfy 1 <= stride < window length, got stride {stride}, "
-                         f"window {width}")
+    _check_stride(width, stride)
     out, start, done = [], 0, 0
     while True:
         end = min(start + width, length)
@@ -147,9 +151,7 @@ def centred_windows(length: int, width: int, stride: int) -> list[tuple[int, int
     ValueError
         Unless ``1 <= stride < width``.
     """
-    if not 1 <= stride < width:
-        raise ValueError(f"window stride must satisfy 1 <= stride < window length, got stride {stride}, "
-                         f"window {width}")
+    _check_stride(width, stride)
     if length <= width:
         return [(0, length, 0, length)]
     starts = list(range(0, length - width, stride)) + [length - width]

@@ -109,33 +109,9 @@ class MaskedLMScorer(HFScorer):
         Tensor
             float64 ``(sum P_s,)``: ``log p(ids[pos] | ids with pos masked)`` per row, on CPU.
         """
-        lmax = max(int(ids.numel()) for ids, _ in segments)
-        n = sum(int(pos.numel()) for _, pos in segments)
-        batch = torch.full((n, lmax), int(self.pad_id), dtype=torch.long)
-        mask = torch.zeros((n, lmax), dtype=torch.long)
-        where = torch.empty(n, dtype=torch.long)
-        r = 0
-        for ids, pos in segments:
-            k, length = int(pos.numel()), int(ids.numel())
-            batch[r:r + k, :length] = ids  # broadcast: k copies
-            mask[r:r + k, :length] = 1
-            where[r:r + k] = pos
-            r += k
-        rows = torch.arange(n)
-        target = batch[rows, where].clone()
-        batch[rows, where] = int(self.mask_id)
-        dev_rows, dev_where = rows.to(self.device), where.to(self.device)
-        if self._parts is not None:
-            body, head = self._parts
-            kwargs = {"input_ids": batch.to(self.device)}
-            if self.body_takes_mask:
-                kwargs["attention_mask"] = mask.to(self.device)
-            hidden = body(**kwargs)[0]  # (n, L, H)
-            logits = head(hidden[dev_rows, dev_where])  # (n, V): head at the masked position only
-        else:
-            logits = self.model(**self._forward_kwargs(batch, mask)).logits[dev_rows, dev_where]
-        logp = log_softmax32(logits)
-        return logp.gather(-1, target.to(self.device).unsqueeze(-1)).squeeze(-1).to(torch.float64).cpu()
+        # one row per masked position: forward_rows with row j of a segment reading its j-th position
+        return self.forward_rows([(ids, pos, torch.arange(int(pos.numel())), int(pos.numel()))
+                                  for ids, pos in segments], masked=True)
 
     def _score_rows(self, sequences: Sequence[str]) -> Tensor:
         """``pll_unmasked`` (one row per sequence, nothing masked) or ``pll_masked_k`` (rows of the

@@ -15,19 +15,12 @@ import tarfile
 import time
 from pathlib import Path
 
+from mitbench.models.glm.digests import file_sha256
+
 MANIFEST = "MANIFEST.sha256"
 REQUIRED = ("metrics.json", "spec.json", "config.yaml")
 OPTIONAL = ("scores.parquet", "scores.csv", "overrides.yaml", "report.md")
 MEMBERS = (*REQUIRED, *OPTIONAL, MANIFEST)
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes (read in 1 MiB blocks)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def manifest_text(files: dict[str, bytes]) -> str:
@@ -128,4 +121,4 @@ def main(argv: list[str]) -> None:
         out = write_bundle(args.run, args.out)
     except FileNotFoundError as err:
         raise SystemExit(f"mitbench bundle: {err}") from None
-    print(f"bundle: {out} ({out.stat().st_size} bytes, SHA-256 {sha256_file(out)}); check it with mitbench verify {out}")
+    print(f"bundle: {out} ({out.stat().st_size} bytes, SHA-256 {file_sha256(out)}); check it with mitbench verify {out}")

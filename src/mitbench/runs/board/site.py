@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from mitbench.engine.outputs import safe_name
-from mitbench.runs.board.bundle import sha256_file
+from mitbench.models.glm.digests import file_sha256
 from mitbench.runs.compare import compare_runs, finished_runs
 
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
@@ -84,7 +84,7 @@ def _provenance(d: Path, m: dict[str, Any], config: dict[str, Any]) -> list[tupl
             ("records", m.get("n_sequences")), ("smoke run", f"limit={m['limit']}" if m.get("smoke") else None),
             ("seeds", ", ".join(f"{k}={v}" for k, v in seeds.items() if v is not None)),
             ("calibration", m.get("calibration")), ("sweep", m.get("sweep_id")), ("wall time (s)", m.get("wall_time_s"))]
-    rows += [(f"{name} SHA-256", sha256_file(d / name)) for name in ("scores.parquet", "scores.csv") if (d / name).is_file()]
+    rows += [(f"{name} SHA-256", file_sha256(d / name)) for name in ("scores.parquet", "scores.csv") if (d / name).is_file()]
     return [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in rows if v not in (None, "")]
 
 
