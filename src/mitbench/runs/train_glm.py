@@ -28,7 +28,7 @@ import hydra
 import lightning as L
 import pandas as pd
 import torch
-from lightning.pytorch.callbacks import ModelCheckpoint, Timer
+from lightning.pytorch.callbacks import Callback, ModelCheckpoint, Timer
 from omegaconf import DictConfig, OmegaConf
 
 from mitbench.engine.session import format_metrics, write_run_config
@@ -106,7 +106,8 @@ def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
 
     checkpoint = ModelCheckpoint(dirpath=last.parent, save_last=True, save_top_k=0, enable_version_counter=False)
     loggers = build_loggers(cfg, stage_dir)
-    trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[checkpoint, StampTrainingConfig(stamp)],
+    snapshots = HFSnapshots(cfg.get("snapshot_steps") or [], stage_dir / "snapshots")
+    trainer = hydra.utils.instantiate(cfg.trainer, callbacks=[checkpoint, StampTrainingConfig(stamp), snapshots],
                                       logger=loggers or False)
     # weights_only=True explicitly: torch's default can be switched off by TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD
     trainer.fit(module, datamodule=datamodule, ckpt_path=resume, weights_only=True)
@@ -118,6 +119,8 @@ def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
                                "context": datamodule.context, "steps": int(trainer.global_step),
                                "max_steps": int(trainer.max_steps), "tokens_seen": int(module.tokens_seen),
                                "resumed": resume is not None, **datamodule.summary()}
+    if snapshots.saved:
+        metrics["snapshots"] = snapshots.saved
     if corpus:
         metrics["corpus"] = {k: v for k, v in corpus.items() if k != "path"}
     metrics["stopped_by"] = "max_steps" if trainer.global_step >= trainer.max_steps > 0 else "max_time_or_interrupt"
@@ -142,6 +145,24 @@ def _run(cfg: DictConfig, out_dir: Path, stage_dir: Path) -> dict[str, Any]:
     log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics)
     print(format_metrics({k: v for k, v in metrics.items() if not isinstance(v, dict)}))
     return metrics
+
+
+class HFSnapshots(Callback):
+    """Saves ``hf/`` folders at the given optimiser steps into ``folder/step_<n>/hf`` (an exposure series
+    from one run: each snapshot is scored like the final ``hf/``). Saving reads the weights only, so a run
+    with snapshots trains bit-for-bit as one without. Snapshots before a resume point are not rewritten."""
+
+    def __init__(self, steps, folder: Path) -> None:
+        self.steps, self.folder = sorted({int(s) for s in steps}), Path(folder)
+        self.saved: list[dict[str, Any]] = []
+
+    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx) -> None:
+        step = int(trainer.global_step)
+        if step in self.steps and not any(s["step"] == step for s in self.saved):
+            path = self.folder / f"step_{step:06d}" / "hf"
+            pl_module.save_hf(path)
+            self.saved.append({"step": step, "tokens_seen": int(pl_module.tokens_seen),
+                               "path": str(path.relative_to(self.folder.parent))})
 
 
 def write_corpus(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
