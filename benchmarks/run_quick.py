@@ -27,6 +27,7 @@ QUICK = {
     "score_throughput": (["--quick"], None),
     "long_sequence": (["--quick"], None),
     "scoring_modes": (["--quick"], None),
+    "real_size": (["--quick"], None),
     "null_cost": (["--quick"], None),
     "untrained_verdicts": (["--quick"], None),
     "nullsettes_speed": (["--quick"], "nullsettes"),

@@ -9,6 +9,11 @@ Accepted files
   the sequences they were computed on — the format for suites mitbench generates from a seed;
 * CSV with a header containing ``id`` and ``score`` (the generic long probe format, ``id,
   condition, group, score``, is such a file);
+* the Nullsettes reference code's output (cellethology/GLM-Nullsette-Benchmark): tab-separated files with
+  the header ``seqs  scores``, one per mutant type (``nonmutant.csv``, ``mutant_translocation<N>.csv``; the
+  suffix says .csv, the separator is a tab), either one file or a folder of them (searched recursively, e.g.
+  ``<output root>/<model>`` holding ``kosuri/``, ``lagator/``, ``deboer/pTpA/``, ...). Scores are keyed by
+  sequence; a sequence given two different scores stops the run naming both files;
 * a probe score file nested by condition (the paper's probe JSON: leaves ``{"mean", "std",
   "values"}``), read by :func:`mitbench.data.mit.probe_scores.read_score_cells` with the ids its probe
   suite gives the records (``suite=<probe> suite.source=<same file>``).
@@ -41,7 +46,7 @@ from torch import Tensor
 
 from mitbench.data.mit.probe_scores import read_score_cells
 from mitbench.data.core.records import SequenceRecord
-from mitbench.data.core.textio import InputError, base_suffix, parse_float, read_json, read_table
+from mitbench.data.core.textio import InputError, base_suffix, parse_float, read_json, read_table, read_text
 from mitbench.models.base import Scorer
 
 log = logging.getLogger(__name__)
@@ -77,6 +82,8 @@ def load_score_file(path: str | Path) -> tuple[str, dict]:
         types, non-numeric scores, duplicate CSV ids, no scores.
     """
     path = Path(path)
+    if path.is_dir() or _is_peer_table(path):
+        return "sequence", _read_peer_tables(path)
     kind = base_suffix(path)
     if kind == ".csv":
         key, data, _ = _read_csv(path)
@@ -95,6 +102,39 @@ def load_score_file(path: str | Path) -> tuple[str, dict]:
         raise InputError(f"{path}: values must be all numbers (keyed by id), all lists (keyed by class) or "
                          "objects (a probe file nested by condition)")
     return "id", {k: _as_float(v, f"{path}: record {k!r}") for k, v in raw.items()}
+
+
+PEER_COLUMNS = ("seqs", "scores")
+
+
+def _is_peer_table(path: Path) -> bool:
+    """A tab-separated ``seqs  scores`` table (the Nullsettes reference code writes them as .csv or .tsv)."""
+    if base_suffix(path) not in (".csv", ".tsv"):
+        return False
+    first = read_text(path).split("\n", 1)[0].strip().split("\t")
+    return first[:2] == list(PEER_COLUMNS)
+
+
+def _read_peer_tables(path: Path) -> dict[str, float]:
+    """``{sequence: score}`` of one reference-code table or of every one in a folder (recursively)."""
+    files = sorted(f for f in path.rglob("*") if f.is_file() and _is_peer_table(f)) if path.is_dir() else [path]
+    if not files:
+        raise InputError(f"{path}: no score tables with the header 'seqs<TAB>scores' in this folder")
+    data: dict[str, float] = {}
+    where: dict[str, str] = {}
+    for f in files:
+        header, rows = read_table(f, "\t", PEER_COLUMNS)
+        i_seq, i_score = header.index("seqs"), header.index("scores")
+        for lineno, fields in rows:
+            seq = fields[i_seq].strip().upper()
+            if not seq:
+                raise InputError(f"{f}, line {lineno}: empty sequence")
+            score = parse_float(fields[i_score], f"{f}, line {lineno}: sequence {seq[:40]!r}")
+            if seq in data and not (data[seq] == score or (math.isnan(data[seq]) and math.isnan(score))):
+                raise InputError(f"{f}, line {lineno}: sequence {seq[:40]!r}... has score {score} here and "
+                                 f"{data[seq]} in {where[seq]}")
+            data[seq], where[seq] = score, f"{f}, line {lineno}"
+    return data
 
 
 def _read_csv(path: Path) -> tuple[str, dict[str, float], dict[str, str]]:
@@ -125,7 +165,7 @@ def _read_csv(path: Path) -> tuple[str, dict[str, float], dict[str, str]]:
 def load_score_sequences(path: str | Path) -> dict[str, str]:
     """``{id: sequence}`` of a score CSV that has both columns (empty for any other file)."""
     path = Path(path)
-    return _read_csv(path)[2] if base_suffix(path) == ".csv" else {}
+    return _read_csv(path)[2] if base_suffix(path) == ".csv" and not path.is_dir() and not _is_peer_table(path) else {}
 
 
 def bind_to_sequences(records: Sequence[SequenceRecord], path: Path, kind: str, data: dict,
@@ -182,8 +222,8 @@ class PrecomputedScorer(Scorer):
     def __init__(self, path: str, name: str | None = None) -> None:
         super().__init__(name or Path(path).stem)
         self.path = Path(path)
-        if not self.path.is_file():
-            raise FileNotFoundError(f"precomputed scores: no file {self.path}")
+        if not self.path.exists():
+            raise FileNotFoundError(f"precomputed scores: no file or folder {self.path}")
         self.kind, self.data = load_score_file(self.path)
         self.sequences = load_score_sequences(self.path)
         self.scores: dict[str, float] | None = None
@@ -251,5 +291,11 @@ class PrecomputedScorer(Scorer):
         return f"{self.name} (scores from {self.path.name})"
 
     def identity(self) -> dict[str, Any]:
-        digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        if self.path.is_dir():  # every table read, by relative path: a changed or added table changes it
+            h = hashlib.sha256()
+            for f in sorted(f for f in self.path.rglob("*") if f.is_file() and _is_peer_table(f)):
+                h.update(f"{f.relative_to(self.path)}\0".encode() + hashlib.sha256(f.read_bytes()).digest())
+            digest = h.hexdigest()
+        else:
+            digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
         return {**super().identity(), "file_sha256": digest}

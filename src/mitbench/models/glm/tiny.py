@@ -5,6 +5,8 @@ ESM masked LMs with the tokenizers of :mod:`mitbench.models.glm.dna_tokenizers`.
 """
 from __future__ import annotations
 
+import json
+from importlib import resources
 from pathlib import Path
 
 import torch
@@ -63,3 +65,33 @@ def masked(out: Path, arch: str = "bert", tokenizer: str = "char", hidden: int =
                         initializer_range=init)
         model = EsmForMaskedLM(cfg)
     return _save(model, tok, out)
+
+
+def architectures() -> dict[str, dict]:
+    """The real-size architectures of ``resources/architectures.json`` (name -> entry)."""
+    text = resources.files("mitbench.resources").joinpath("architectures.json").read_text()
+    return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
+
+
+def architecture(name: str, out: Path, layers: int | None = None) -> Path:
+    """A folder holding only ``config.json`` + a stand-in tokenizer of architecture ``name`` at real size
+    (or with ``layers`` layers): score it with ``init="random"`` (weights drawn, nothing downloaded)."""
+    from transformers import AutoConfig
+
+    entry = architectures()[name]
+    tok = {"kmer": kmer_tokenizer, "bpe": lambda: bpe_tokenizer(vocab_size=entry["config"]["vocab_size"]),
+           "char": lambda: char_tokenizer("[BOS] $A")}[entry["tokenizer"]]()
+    keys = dict(entry["config"])
+    keys["vocab_size"] = len(tok)
+    if layers is not None:
+        keys["num_hidden_layers"] = int(layers)
+    specials = {"pad_token_id": tok.pad_token_id}
+    if entry["kind"] == "masked":
+        specials["mask_token_id"] = tok.mask_token_id
+    else:
+        specials.update(bos_token_id=tok.cls_token_id, eos_token_id=tok.sep_token_id)
+    config = AutoConfig.for_model(keys.pop("model_type"), **keys, **specials)
+    out.mkdir(parents=True, exist_ok=True)
+    config.save_pretrained(out)
+    tok.save_pretrained(out)
+    return out
