@@ -31,6 +31,7 @@ from mitbench.engine.loggers import build_loggers, log_run
 from mitbench.metrics.audit.auroc import detector_summary
 from mitbench.metrics.audit.features import FeatureSpec, sequence_features
 from mitbench.metrics.audit.kmers import Background, choose_k_novel
+from mitbench.metrics.audit.organisation import CodingReference
 from mitbench.metrics.audit.paired import by_distance, compare
 from mitbench.engine.outputs import SPEC_FILE, run_staged, write_json
 from mitbench.metrics.audit.verdict import audit_verdict, family_verdicts
@@ -45,11 +46,12 @@ def default_reference() -> Path:
     return Path(str(resources.files("mitbench").joinpath("resources/ecoli536_excerpt.fna.gz")))
 
 
-def feature_tables(seqs: list[str], bg: Background, spec: FeatureSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+def feature_tables(seqs: list[str], bg: Background, spec: FeatureSpec,
+                   coding: CodingReference | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(whole, bins)``: one row per sequence, and one per sequence and distance bin."""
     whole, bins = [], []
     for i, s in enumerate(seqs):
-        w, b = sequence_features(s, bg, spec)
+        w, b = sequence_features(s, bg, spec, coding)
         whole.append(w)
         bins.extend({"window": i, "distance_bp": j * spec.bin_bp, **row} for j, row in enumerate(b))
     return pd.DataFrame(whole), pd.DataFrame(bins)
@@ -111,8 +113,9 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     bg_bp = sum(len(c.sequence) - c.sequence.count("N") for c in bg_ref.contigs())
     bg = Background.count((c.sequence for c in bg_ref.contigs()), spec.background_ks(), a.canonical,
                           k_novel=choose_k_novel(bg_bp))
-    gen_whole, gen_bins = feature_tables(generated, bg, spec)
-    nat_whole, nat_bins = feature_tables(natural, bg, spec)
+    coding = CodingReference.count(c.sequence for c in bg_ref.contigs())  # codon tables of the reference genes
+    gen_whole, gen_bins = feature_tables(generated, bg, spec, coding)
+    nat_whole, nat_bins = feature_tables(natural, bg, spec, coding)
     t_feat = time.perf_counter() - t_feat
 
     loggers = build_loggers(cfg, stage_dir)
@@ -137,7 +140,7 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         "generator": generator.name, "generator_provenance": generator.provenance(),
         "reference": str(reference), "n_windows": len(windows), "seed_len": int(a.seed_len),
         "gen_len": int(a.gen_len), "seed": int(cfg.seed), "holdout": bool(a.holdout),
-        "holdout_bp": ref.holdout_bp(), **spec.record(bg), "n_metrics_tested": int(len(tests)),
+        "holdout_bp": ref.holdout_bp(), **spec.record(bg), **coding.record(), "n_metrics_tested": int(len(tests)),
         "flagged": flagged, "n_flagged": len(flagged), "verdicts": verdicts, **detector,
         **audit_suite.spec_metrics(detector),
         "tests": {r.metric: {k: getattr(r, k) for k in ("mean_generated", "mean_natural", "fold", "fold_lo",

@@ -1,8 +1,10 @@
 """One feature row per sequence and region (the whole continuation and each distance bin).
 
-Interval families (repeats, non-B motifs, genes) are found once on the whole continuation and
-each instance is assigned to the bin holding its start (bp covered are clipped to the bin);
-k-mer statistics are recomputed on each bin's own sequence, with k chosen by the bin length.
+Interval families (repeats, non-B motifs, genes, tRNAs, DUST-masked stretches) are found once on
+the whole continuation and each instance is assigned to the bin holding its start (bp covered are
+clipped to the bin); k-mer statistics, GC and homopolymers are recomputed on each bin's own
+sequence, with k chosen by the bin length. Gene-level features (codon usage, CAI, Shine–Dalgarno)
+pool the genes starting in the region; the cumulative GC skew is a whole-continuation statistic.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mitbench.metrics.audit import kmers, nonb, organisation, repeats
+from mitbench.metrics.audit import composition, kmers, nonb, organisation, repeats
 from mitbench.metrics.audit.intervals import count_in, covered_bp
 
 INTERVAL_FAMILIES = {
@@ -27,7 +29,9 @@ FAMILIES = {  # metric-name prefix -> family shown in the report's verdict table
     "g4_": "non-B DNA", "zdna_": "non-B DNA", "direct_repeat": "repeats", "inverted_repeat": "repeats",
     "mirror_repeat": "repeats", "str_": "repeats", "promoter": "σ70/TFBS organisation",
     "minus10": "σ70/TFBS organisation", "tfbs": "σ70/TFBS organisation", "gene": "coding (ORFs)",
-    "coding": "coding (ORFs)", "cnn": "CNN detector",
+    "coding": "coding (ORFs)", "sd_": "coding (ORFs)", "codon_": "codon usage", "aa_": "codon usage",
+    "cai": "codon usage", "gc_": "composition (GC, skew)", "homopolymer_": "low complexity",
+    "dust_": "low complexity", "trna_": "RNA genes", "cnn": "CNN detector",
 }
 
 
@@ -84,36 +88,44 @@ class FeatureSpec:
 
 
 def _region(seq: str, lo: int, hi: int, found: dict[str, np.ndarray], hits: dict[str, np.ndarray],
-            bg: kmers.Background, ks: list[int], k_null: int) -> dict[str, float]:
+            called: organisation.CalledGenes, bg: kmers.Background, ks: list[int], k_null: int,
+            coding: organisation.CodingReference | None) -> dict[str, float]:
     kb = (hi - lo) / 1000.0
     row: dict[str, float] = dict(kmers.spectrum_stats(seq[lo:hi], bg, ks, k_null))
-    for name, iv in found.items():
-        if name == "gene":
-            continue
-        row[f"{name}_count"] = count_in(iv, lo, hi)
-        row[f"{name}_bp"] = covered_bp(iv, lo, hi)
-    genes = found["gene"]
-    inside = genes[(genes[:, 0] >= lo) & (genes[:, 0] < hi)] if genes.size else genes
+    for name in INTERVAL_FAMILIES:
+        row[f"{name}_count"] = count_in(found[name], lo, hi)
+        row[f"{name}_bp"] = covered_bp(found[name], lo, hi)
+    genes = called.intervals
+    inside = genes[called.starting_in(lo, hi)]
     row["gene_count"] = int(inside.shape[0])
     row["coding_fraction"] = covered_bp(genes, lo, hi) / (hi - lo)
     row["gene_mean_bp"] = float(np.mean(inside[:, 1] - inside[:, 0])) if inside.size else np.nan
+    row.update(organisation.coding_stats(called, lo, hi, coding))
+    row["trna_count"] = count_in(found["trna"], lo, hi)
     for name, pos in hits.items():
         sel = pos[(pos >= lo) & (pos < hi)]
         row[f"{name}_per_kb"] = sel.size / kb
         if name != "promoter":  # promoters are too sparse per window for a spacing statistic
             row[f"{name}_nn_bp"] = organisation.nn_distance(sel)
+    row.update(composition.composition_stats(seq[lo:hi]))
+    row["dust_fraction"] = covered_bp(found["dust"], lo, hi) / (hi - lo)
     return row
 
 
-def sequence_features(seq: str, bg: kmers.Background, spec: FeatureSpec) -> tuple[dict, list[dict]]:
+def sequence_features(seq: str, bg: kmers.Background, spec: FeatureSpec,
+                      coding: organisation.CodingReference | None = None) -> tuple[dict, list[dict]]:
     """Features of one continuation: ``(whole, [bin 0, bin 1, ...])``; bin ``b`` covers
-    ``[b * bin_bp, (b + 1) * bin_bp)`` bp from the seed."""
+    ``[b * bin_bp, (b + 1) * bin_bp)`` bp from the seed. Without ``coding`` (the reference genes'
+    codon table) the codon-usage features (``codon_js``, ``aa_js``, ``cai``) are left out."""
     if len(seq) != spec.length:
         raise ValueError(f"continuation has {len(seq)} bp, expected {spec.length}")
     found = {name: fn(seq) for name, fn in INTERVAL_FAMILIES.items()}
-    found["gene"] = organisation.genes(seq)
+    found["trna"] = organisation.trna_genes(seq)
+    found["dust"] = composition.dust_intervals(seq)
+    called = organisation.call_genes(seq)  # the one Prodigal call: extents, codons and RBS motifs
     hits = organisation.hit_positions(seq)
-    whole = _region(seq, 0, len(seq), found, hits, bg, spec.ks, spec.k_null)
-    bins = [_region(seq, b * spec.bin_bp, (b + 1) * spec.bin_bp, found, hits, bg, spec.ks_bin, spec.k_null_bin)
-            for b in range(spec.n_bins)]
+    whole = _region(seq, 0, len(seq), found, hits, called, bg, spec.ks, spec.k_null, coding)
+    whole["gc_skew_cum_range"] = composition.cumulative_gc_skew_range(seq)
+    bins = [_region(seq, b * spec.bin_bp, (b + 1) * spec.bin_bp, found, hits, called, bg, spec.ks_bin,
+                    spec.k_null_bin, coding) for b in range(spec.n_bins)]
     return whole, bins
