@@ -31,6 +31,7 @@ from mitbench.engine.loggers import build_loggers, log_run
 from mitbench.metrics.audit.auroc import detector_summary
 from mitbench.metrics.audit.features import FeatureSpec, sequence_features
 from mitbench.metrics.audit.kmers import Background, choose_k_novel
+from mitbench.metrics.audit.memorisation import memo_tables
 from mitbench.metrics.audit.paired import by_distance, compare
 from mitbench.engine.outputs import SPEC_FILE, run_staged, write_json
 from mitbench.metrics.audit.verdict import audit_verdict, family_verdicts
@@ -91,9 +92,10 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     L.seed_everything(cfg.seed, workers=True, verbose=False)
     a = cfg.audit
     reference = Path(cfg.reference) if cfg.reference else default_reference()
-    windows = audit_windows(reference, a.n_windows, a.seed_len, a.gen_len, seed=cfg.seed)
-    ref = Reference(reference, holdout_of(windows) if a.holdout else {})
     generator = hydra.utils.instantiate(cfg.generator)
+    windows = (generator.own_windows(reference, a.seed_len, a.gen_len)
+               or audit_windows(reference, a.n_windows, a.seed_len, a.gen_len, seed=cfg.seed))
+    ref = Reference(reference, holdout_of(windows) if a.holdout else {})
     generator.fit(ref)
     t_gen = time.perf_counter()
     generated = generator.continuations(windows, a.gen_len, seed=cfg.seed + 1)
@@ -113,6 +115,15 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
                           k_novel=choose_k_novel(bg_bp))
     gen_whole, gen_bins = feature_tables(generated, bg, spec)
     nat_whole, nat_bins = feature_tables(natural, bg, spec)
+    # memorisation: exact matches to the same masked reference (and to a training genome, unmasked)
+    genomes = {"memo": bg_ref} | ({"memo_train": Reference(Path(a.training_genome))} if a.training_genome else {})
+    for prefix, genome in genomes.items():
+        whole, bins = memo_tables(generated + natural, (c.sequence for c in genome.contigs()), spec.bin_bp,
+                                  spec.n_bins, prefix)
+        n, nb = len(generated), len(generated) * spec.n_bins
+        gen_whole, nat_whole, gen_bins, nat_bins = (
+            pd.concat([t.reset_index(drop=True), part.reset_index(drop=True)], axis=1)
+            for t, part in ((gen_whole, whole[:n]), (nat_whole, whole[n:]), (gen_bins, bins[:nb]), (nat_bins, bins[nb:])))
     t_feat = time.perf_counter() - t_feat
 
     loggers = build_loggers(cfg, stage_dir)

@@ -27,7 +27,7 @@ FAMILIES = {  # metric-name prefix -> family shown in the report's verdict table
     "g4_": "non-B DNA", "zdna_": "non-B DNA", "direct_repeat": "repeats", "inverted_repeat": "repeats",
     "mirror_repeat": "repeats", "str_": "repeats", "promoter": "σ70/TFBS organisation",
     "minus10": "σ70/TFBS organisation", "tfbs": "σ70/TFBS organisation", "gene": "coding (ORFs)",
-    "coding": "coding (ORFs)", "cnn": "CNN detector",
+    "coding": "coding (ORFs)", "cnn": "CNN detector", "memo_": "memorisation",
 }
 
 
