@@ -3,9 +3,10 @@ stretches of the reference is flagged, the natural control's sources are masked,
 adds its own columns."""
 import numpy as np
 import pandas as pd
+import pytest
 
 from helpers import compose
-from mitbench.data.audit.windows import Reference, audit_windows, holdout_of, sample_tiles
+from mitbench.data.audit.windows import Reference, audit_windows, holdout_of, random_prompts, sample_tiles
 from mitbench.runs.audit import default_reference, run
 
 SMALL = ["logger=none", "audit.n_windows=12", "audit.seed_len=200", "audit.gen_len=1000", "audit.bin_bp=500",
@@ -16,13 +17,15 @@ def _run(out, *overrides):
     return run(compose([*SMALL, f"paths.output_dir={out}", *overrides], config_name="audit"))
 
 
-def _copier(tmp_path, n=12, seed_len=200, gen_len=1000):
-    """generated.fa + manifest.tsv whose continuations are other (non-audit) stretches of the reference."""
+def _copier(tmp_path, n=12, seed_len=200, gen_len=1000, unprompted=False):
+    """generated.fa + manifest.tsv whose continuations are other (non-audit) stretches of the reference
+    (after the audit's random prompts when ``unprompted``)."""
     windows = audit_windows(default_reference(), n, seed_len, gen_len, seed=0)
+    prompts = random_prompts(windows, seed=2) if unprompted else windows
     ref = Reference(default_reference(), holdout_of(windows))
     tiles = sample_tiles(ref.contigs, n, gen_len, seed=5)
     fa, man = tmp_path / "copies.fa", tmp_path / "copies.tsv"
-    fa.write_text("".join(f">g{i}\n{w.seed}{t[2]}\n" for i, (w, t) in enumerate(zip(windows, tiles))))
+    fa.write_text("".join(f">g{i}\n{w.seed}{t[2]}\n" for i, (w, t) in enumerate(zip(prompts, tiles))))
     man.write_text("id\tsource_window\tseed_len\n" + "".join(f"g{i}\t{w.id}\t{seed_len}\n" for i, w in enumerate(windows)))
     return fa, man
 
@@ -67,3 +70,20 @@ def test_manifest_generator_audits_the_pairs_layout(tmp_path):
     for i, s in enumerate(wins["start"]):  # the run's own generated.fa is the synthetic windows' prompt + continuation
         assert gen[f">gen{i}"] == by_start[s][:SEED + GEN]
     assert m["holdout_bp"] == 4 * (SEED + GEN)
+
+
+def test_unprompted_mode_compares_unpaired_sets(tmp_path):
+    fa, man = _copier(tmp_path, unprompted=True)
+    out = tmp_path / "out"
+    m = _run(out, "audit.mode=unprompted", "generator=fasta", f"generator.path={fa}", f"generator.manifest={man}")
+    assert m["audit_mode"] == "unprompted"
+    tests = pd.read_csv(out / "tests.csv")
+    assert {"auc", "n_generated", "n_natural"} <= set(tests.columns)
+    memo = tests.set_index("metric").loc["memo_longest_bp"]
+    assert memo["auc"] == 1.0 and memo["flagged"]  # every copy beats every natural window
+    prompts = (out / "prompts.fa").read_text().split()[1::2]
+    windows = audit_windows(default_reference(), 12, 200, 1000, seed=0)
+    assert prompts == [w.seed for w in random_prompts(windows, seed=2)] and prompts[0] != windows[0].seed
+    assert "n_generated" in pd.read_csv(out / "by_distance.csv").columns
+    with pytest.raises(ValueError, match="audit.mode must be 'prompted' or 'unprompted', got 'paired'"):
+        _run(tmp_path / "bad", "audit.mode=paired")
