@@ -26,7 +26,8 @@ def _copier(tmp_path, n=12, seed_len=200, gen_len=1000, unprompted=False):
     tiles = sample_tiles(ref.contigs, n, gen_len, seed=5)
     fa, man = tmp_path / "copies.fa", tmp_path / "copies.tsv"
     fa.write_text("".join(f">g{i}\n{w.seed}{t[2]}\n" for i, (w, t) in enumerate(zip(prompts, tiles))))
-    man.write_text("id\tsource_window\tseed_len\n" + "".join(f"g{i}\t{w.id}\t{seed_len}\n" for i, w in enumerate(windows)))
+    rows = "".join(f"g{i}\t{w.id}\t{seed_len}\n" for i, w in enumerate(windows))
+    man.write_text("id\tsource_window\tseed_len\n" + rows)
     return fa, man
 
 

@@ -6,10 +6,11 @@ generate one continuation per seed; compute every realism metric on generated an
 continuations (whole and per distance bin); test generated vs natural paired by window
 (sign-flip, BH across metrics; with ``audit.mode=unprompted`` the prompts are random DNA and the
 two sets are compared unpaired, :func:`mitbench.metrics.unpaired.compare_sets`); train the CNN
-detector with ``Trainer.fit`` on half the windows and score the other half. Outputs (``cfg.paths.output_dir``, all-or-nothing): ``metrics.json``,
-``report.md``, ``tests.csv``, ``by_distance.csv``, ``features.csv``, ``cnn_chunks.csv``,
-``windows.tsv``, ``prompts.fa``, ``generated.fa`` + ``manifest.tsv`` (re-auditable with
-``generator=fasta``), ``config.yaml``/``overrides.yaml`` and PNG figures.
+detector with ``Trainer.fit`` on half the windows and score the other half. Outputs
+(``cfg.paths.output_dir``, all-or-nothing): ``metrics.json``, ``report.md``, ``tests.csv``,
+``by_distance.csv``, ``features.csv``, ``cnn_chunks.csv``, ``windows.tsv``, ``prompts.fa``,
+``generated.fa`` + ``manifest.tsv`` (re-auditable with ``generator=fasta``),
+``config.yaml``/``overrides.yaml`` and PNG figures.
 """
 from __future__ import annotations
 
@@ -123,13 +124,13 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     nat_whole, nat_bins = feature_tables(natural, bg, spec)
     # memorisation: exact matches to the same masked reference (and to a training genome, unmasked)
     genomes = {"memo": bg_ref} | ({"memo_train": Reference(Path(a.training_genome))} if a.training_genome else {})
-    for prefix, genome in genomes.items():
+    for prefix, genome in genomes.items():  # one index per genome for both sets: columns joined row by row
         whole, bins = memo_tables(generated + natural, (c.sequence for c in genome.contigs()), spec.bin_bp,
                                   spec.n_bins, prefix)
         n, nb = len(generated), len(generated) * spec.n_bins
         gen_whole, nat_whole, gen_bins, nat_bins = (
-            pd.concat([t.reset_index(drop=True), part.reset_index(drop=True)], axis=1)
-            for t, part in ((gen_whole, whole[:n]), (nat_whole, whole[n:]), (gen_bins, bins[:nb]), (nat_bins, bins[nb:])))
+            pd.concat([t.reset_index(drop=True), part.reset_index(drop=True)], axis=1) for t, part in
+            ((gen_whole, whole[:n]), (nat_whole, whole[n:]), (gen_bins, bins[:nb]), (nat_bins, bins[nb:])))
     t_feat = time.perf_counter() - t_feat
 
     loggers = build_loggers(cfg, stage_dir)

@@ -68,7 +68,8 @@ def test_missing_file_and_wrong_lengths_name_the_file_and_the_pair(tmp_path):
         read_pairs(manifest, SEED, GEN, ref)
     syn1.write_text(full)
     _edit(manifest, lambda ls: [ls[0], ls[1].replace(",600,1337", ",650,1337"), *ls[2:]])
-    with pytest.raises(ValueError, match=r"orig\.chrA\.100\.600\.fa: pair 'pair_001': 600 bp, the manifest's len says 650"):
+    with pytest.raises(ValueError, match=r"orig\.chrA\.100\.600\.fa: pair 'pair_001': 600 bp, "
+                                         r"the manifest's len says 650"):
         read_pairs(manifest, SEED, GEN, ref)
     (data / "extra.fa").write_text(">a\nACGT\n>b\nACGT\n")
     _edit(manifest, lambda ls: [ls[0], ls[1].replace(",650,1337", ",600,1337").replace("Tag/orig.chrA.100.600.fa",
