@@ -4,11 +4,13 @@ Steps: draw seeded, non-overlapping, N-free audit windows (seed + true continuat
 reference; fit the generator on the reference with those windows masked (``audit.holdout``);
 generate one continuation per seed; compute every realism metric on generated and true
 continuations (whole and per distance bin); test generated vs natural paired by window
-(sign-flip, BH across metrics); train the CNN detector with ``Trainer.fit`` on half the windows
-and score the other half. Outputs (``cfg.paths.output_dir``, all-or-nothing): ``metrics.json``,
-``report.md``, ``tests.csv``, ``by_distance.csv``, ``features.csv``, ``cnn_chunks.csv``,
-``windows.tsv``, ``prompts.fa``, ``generated.fa`` + ``manifest.tsv`` (re-auditable with
-``generator=fasta``), ``config.yaml``/``overrides.yaml`` and PNG figures.
+(sign-flip, BH across metrics; with ``audit.mode=unprompted`` the prompts are random DNA and the
+two sets are compared unpaired, :func:`mitbench.metrics.unpaired.compare_sets`); train the CNN
+detector with ``Trainer.fit`` on half the windows and score the other half. Outputs
+(``cfg.paths.output_dir``, all-or-nothing): ``metrics.json``, ``report.md``, ``tests.csv``,
+``by_distance.csv``, ``features.csv``, ``cnn_chunks.csv``, ``windows.tsv``, ``prompts.fa``,
+``generated.fa`` + ``manifest.tsv`` (re-auditable with ``generator=fasta``),
+``config.yaml``/``overrides.yaml`` and PNG figures.
 """
 from __future__ import annotations
 
@@ -25,16 +27,18 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from mitbench.data.audit.chunks import ChunkDataModule
-from mitbench.data.audit.windows import Reference, audit_windows, holdout_of
+from mitbench.data.audit.windows import Reference, audit_windows, holdout_of, random_prompts
 from mitbench.engine.session import format_metrics, write_run_config
 from mitbench.engine.loggers import build_loggers, log_run
 from mitbench.metrics.audit.auroc import detector_summary
-from mitbench.metrics.audit.features import FeatureSpec, sequence_features
+from mitbench.metrics.audit.features import FeatureSpec, family_of, sequence_features
 from mitbench.metrics.audit.kmers import Background, choose_k_novel
+from mitbench.metrics.audit.memorisation import memo_tables
 from mitbench.metrics.audit.organisation import CodingReference
 from mitbench.metrics.audit.paired import by_distance, compare
 from mitbench.engine.outputs import SPEC_FILE, run_staged, write_json
 from mitbench.metrics.audit.verdict import audit_verdict, family_verdicts
+from mitbench.metrics.unpaired import compare_sets, sets_by_distance
 from mitbench.runs.sweeps import job_sweep_id
 from mitbench.suites import audit as audit_suite
 
@@ -92,13 +96,18 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
     L.seed_everything(cfg.seed, workers=True, verbose=False)
     a = cfg.audit
+    if a.mode not in ("prompted", "unprompted"):
+        raise ValueError(f"audit.mode must be 'prompted' or 'unprompted', got {a.mode!r}")
     reference = Path(cfg.reference) if cfg.reference else default_reference()
-    windows = audit_windows(reference, a.n_windows, a.seed_len, a.gen_len, seed=cfg.seed)
-    ref = Reference(reference, holdout_of(windows) if a.holdout else {})
     generator = hydra.utils.instantiate(cfg.generator)
+    windows = (generator.own_windows(reference, a.seed_len, a.gen_len)
+               or audit_windows(reference, a.n_windows, a.seed_len, a.gen_len, seed=cfg.seed))
+    ref = Reference(reference, holdout_of(windows) if a.holdout else {})
     generator.fit(ref)
+    # unprompted: random prompts, so generated and natural continuations are two unpaired sets
+    prompts = windows if a.mode == "prompted" else random_prompts(windows, cfg.seed + 2)
     t_gen = time.perf_counter()
-    generated = generator.continuations(windows, a.gen_len, seed=cfg.seed + 1)
+    generated = generator.continuations(prompts, a.gen_len, seed=cfg.seed + 1)
     t_gen = time.perf_counter() - t_gen
     natural = [w.continuation for w in windows]
 
@@ -116,6 +125,23 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     coding = CodingReference.count(c.sequence for c in bg_ref.contigs())  # codon tables of the reference genes
     gen_whole, gen_bins = feature_tables(generated, bg, spec, coding)
     nat_whole, nat_bins = feature_tables(natural, bg, spec, coding)
+    # memorisation: exact matches to the genome. A generated continuation is matched against the genome the
+    # generator learned from, audit windows included (reproducing the true continuation is memorising), less
+    # the stretches it was handed as its own output (the natural control's sources); a true continuation
+    # against the genome without the audit windows (it would match itself). A training genome: unmasked, both.
+    used = {contig: sorted(spans) for contig, spans in generator.reference_used().items()}
+    indexes = [("memo", (Reference(reference, used), bg_ref))]
+    if a.training_genome:
+        train = Reference(Path(a.training_genome))
+        indexes.append(("memo_train", (train, train)))
+    for prefix, (gen_genome, nat_genome) in indexes:
+        tables = {}
+        for side, seqs, genome in (("gen", generated, gen_genome), ("nat", natural, nat_genome)):
+            tables[side] = memo_tables(seqs, (c.sequence for c in genome.contigs()), spec.bin_bp, spec.n_bins, prefix)
+        gen_whole, nat_whole, gen_bins, nat_bins = (
+            pd.concat([t.reset_index(drop=True), part.reset_index(drop=True)], axis=1) for t, part in
+            ((gen_whole, tables["gen"][0]), (nat_whole, tables["nat"][0]), (gen_bins, tables["gen"][1]),
+             (nat_bins, tables["nat"][1])))
     t_feat = time.perf_counter() - t_feat
 
     loggers = build_loggers(cfg, stage_dir)
@@ -127,8 +153,12 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         detector, chunks = train_detector(cfg, natural, generated, loggers)
         extra["cnn_score"] = detector.pop("window_scores")
     t_cnn = time.perf_counter() - t_cnn
-    tests = compare(gen_whole, nat_whole, n_perm=a.n_perm, n_boot=a.n_boot, seed=cfg.seed, extra=extra)
-    dist = by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed)
+    if a.mode == "prompted":
+        tests = compare(gen_whole, nat_whole, n_perm=a.n_perm, n_boot=a.n_boot, seed=cfg.seed, extra=extra)
+        dist = by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed)
+    else:
+        tests = compare_sets(gen_whole, nat_whole, n_boot=a.n_boot, seed=cfg.seed, extra=extra, family=family_of)
+        dist = sets_by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed, family=family_of)
 
     flagged = tests.loc[tests["flagged"], "metric"].tolist()
     verdicts = family_verdicts(tests)
@@ -139,7 +169,7 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         "n_sequences": len(windows), "verdict": audit_verdict(verdicts),
         "generator": generator.name, "generator_provenance": generator.provenance(),
         "reference": str(reference), "n_windows": len(windows), "seed_len": int(a.seed_len),
-        "gen_len": int(a.gen_len), "seed": int(cfg.seed), "holdout": bool(a.holdout),
+        "gen_len": int(a.gen_len), "seed": int(cfg.seed), "holdout": bool(a.holdout), "audit_mode": str(a.mode),
         "holdout_bp": ref.holdout_bp(), **spec.record(bg), **coding.record(), "n_metrics_tested": int(len(tests)),
         "flagged": flagged, "n_flagged": len(flagged), "verdicts": verdicts, **detector,
         **audit_suite.spec_metrics(detector),
@@ -168,7 +198,7 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     if not chunks.empty:
         chunks.assign(window=[windows[i].id for i in chunks["window"]]).to_csv(
             p / "cnn_chunks.csv", index=False, float_format="%.6g")
-    _write_windows(p, windows, generated, generator.name)
+    _write_windows(p, prompts, generated, generator.name)
     write_report(p, metrics, tests, dist, natural, generated, spec)
     log_run(loggers, OmegaConf.to_container(cfg, resolve=False), metrics)
     print(format_metrics({k: v for k, v in metrics.items() if not isinstance(v, (dict, list))}))

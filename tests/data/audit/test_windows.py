@@ -63,3 +63,14 @@ def test_too_few_windows_names_the_reference(messy_reference):
 def test_bad_lengths():
     with pytest.raises(ValueError, match="seed_len and gen_len"):
         audit_windows("x.fa", 1, 0, 10, seed=0)
+
+
+def test_random_prompts_replace_the_seed_only():
+    from mitbench.data.audit.windows import AuditWindow, random_prompts
+
+    wins = [AuditWindow(f"c:{i}-{i + 30}", "c", i, "A" * 10, "C" * 20) for i in (0, 100)]
+    a, b = random_prompts(wins, seed=3), random_prompts(wins, seed=3)
+    assert a == b and a != random_prompts(wins, seed=4)
+    for w, p in zip(wins, a):
+        assert (p.id, p.continuation, len(p.seed)) == (w.id, w.continuation, 10) and set(p.seed) <= set("ACGT")
+    assert a[0].seed != a[1].seed

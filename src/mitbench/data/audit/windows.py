@@ -13,7 +13,7 @@ ever sees a held-out base (``audit.holdout``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -165,3 +165,12 @@ def holdout_of(windows: Sequence[AuditWindow]) -> dict[str, list[tuple[int, int]
     for w in windows:
         out.setdefault(w.contig, []).append((w.start, w.end))
     return {k: sorted(v) for k, v in out.items()}
+
+
+def random_prompts(windows: Sequence[AuditWindow], seed: int) -> list[AuditWindow]:
+    """The windows with each ``seed`` replaced by uniform i.i.d. A/C/G/T of the same length, drawn with
+    ``numpy.random.default_rng(seed)`` in window order (the audit's unprompted mode: the prompt carries
+    no information about the natural continuation, which stays as the natural sample)."""
+    rng = np.random.default_rng(seed)
+    bases = np.frombuffer(b"ACGT", dtype=np.uint8)
+    return [replace(w, seed=bases[rng.integers(0, 4, len(w.seed))].tobytes().decode()) for w in windows]

@@ -31,7 +31,7 @@ FAMILIES = {  # metric-name prefix -> family shown in the report's verdict table
     "minus10": "σ70/TFBS organisation", "tfbs": "σ70/TFBS organisation", "gene": "coding (ORFs)",
     "coding": "coding (ORFs)", "sd_": "coding (ORFs)", "codon_": "codon usage", "aa_": "codon usage",
     "cai": "codon usage", "gc_": "composition (GC, skew)", "homopolymer_": "low complexity",
-    "dust_": "low complexity", "trna_": "RNA genes", "cnn": "CNN detector",
+    "dust_": "low complexity", "trna_": "RNA genes", "cnn": "CNN detector", "memo_": "memorisation",
 }
 
 

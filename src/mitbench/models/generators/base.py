@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import Any, Sequence
 
 from mitbench.data.audit.windows import AuditWindow, Reference
@@ -31,6 +32,11 @@ class Generator(ABC):
 
     def __init__(self, name: str) -> None:
         self.name = name
+
+    def own_windows(self, reference: Path, seed_len: int, gen_len: int) -> list[AuditWindow] | None:
+        """The audit windows this generator brings (e.g. pairs generated elsewhere), read and checked
+        against ``reference``; None (the default): the audit draws its own from the reference."""
+        return None
 
     def fit(self, reference: Reference) -> None:
         """Learn from ``reference`` (held-out windows masked to N). Default: nothing to learn."""
