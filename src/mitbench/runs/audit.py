@@ -33,7 +33,7 @@ from mitbench.metrics.audit.features import FeatureSpec, sequence_features
 from mitbench.metrics.audit.kmers import Background, choose_k_novel
 from mitbench.metrics.audit.paired import by_distance, compare
 from mitbench.engine.outputs import SPEC_FILE, run_staged, write_json
-from mitbench.metrics.audit.verdict import audit_verdict, family_verdicts
+from mitbench.metrics.audit.verdict import audit_verdict, equivalence_summary, family_verdicts
 from mitbench.runs.sweeps import job_sweep_id
 from mitbench.suites import audit as audit_suite
 
@@ -133,15 +133,16 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     undefined = tests.loc[(tests["n"] < len(windows)) & (tests["metric"] != "cnn_score"), ["metric", "n"]]
     metrics: dict[str, Any] = {
         "model": generator.name, "mode": "generate", "suite": audit_suite.NAME, "suite_version": audit_suite.VERSION,
-        "n_sequences": len(windows), "verdict": audit_verdict(verdicts),
+        "n_sequences": len(windows), "verdict": audit_verdict(tests, detector.get("cnn_auroc_ci")),
         "generator": generator.name, "generator_provenance": generator.provenance(),
         "reference": str(reference), "n_windows": len(windows), "seed_len": int(a.seed_len),
         "gen_len": int(a.gen_len), "seed": int(cfg.seed), "holdout": bool(a.holdout),
         "holdout_bp": ref.holdout_bp(), **spec.record(bg), "n_metrics_tested": int(len(tests)),
-        "flagged": flagged, "n_flagged": len(flagged), "verdicts": verdicts, **detector,
+        "flagged": flagged, "n_flagged": len(flagged), **equivalence_summary(tests), "verdicts": verdicts, **detector,
         **audit_suite.spec_metrics(detector),
-        "tests": {r.metric: {k: getattr(r, k) for k in ("mean_generated", "mean_natural", "fold", "fold_lo",
-                                                         "fold_hi", "p", "q")} for r in tests.itertuples()},
+        "tests": {r.metric: {k: getattr(r, k) for k in ("mean_generated", "mean_natural", "fold", "fold_lo", "fold_hi",
+                                                         "p", "q", "margin", "tost_p", "tost_q", "mde", "mde_fold",
+                                                         "status")} for r in tests.itertuples()},
         "notes": [f"{r.metric}: undefined in {len(windows) - r.n} window(s) (NaN), tested on {r.n}"
                   for r in undefined.itertuples()],
         "time_generate_s": round(t_gen, 3), "time_metrics_s": round(t_feat, 3), "time_cnn_s": round(t_cnn, 3),
