@@ -104,15 +104,13 @@ def headline(metrics: dict, tests: pd.DataFrame) -> str:
         return f"{line}: {counts}; {cnn}"
     if verdict == INDISTINGUISHABLE:
         return f"{line}: nothing flagged, {counts}; {cnn}, below {AUROC_BOUND}"
-    missing = "; ".join(shortfalls(tests, ci))
     ned = metrics["not_enough_data"]
-    names = ", ".join(ned) if len(ned) <= 5 else f"{len(ned)} metrics, listed below"
-    gaps = [f"mean shifts below the median MDE of {fmt(metrics['mde_median_sd'])} natural SD "
-            f"(×{fmt(metrics['mde_median_fold'])})"]
+    names = ", ".join(ned) if len(ned) <= 5 else f"{len(ned)} metrics, see the status column below"
+    line += (f": nothing flagged, but {'; '.join(shortfalls(tests, ci))}. It would miss mean shifts below a median "
+             f"MDE of {fmt(metrics['mde_median_sd'])} natural SD (×{fmt(metrics['mde_median_fold'])})")
     if ned:
-        gaps.append(f"effects beyond the margin on the not-enough-data metrics ({names})")
-    gaps.append(f"a detector AUROC up to {fmt(ci[1])} (CI {fmt_ci(*ci)})" if ci else "any detector (not run)")
-    return f"{line}: nothing flagged, but {missing}. Could not rule out: {', '.join(gaps)}"
+        line += f"; it cannot rule out effects beyond the margin on {names}"
+    return line + (f"; nor a detector AUROC up to {fmt(ci[1])} (CI {fmt_ci(*ci)})" if ci else "; no detector was run")
 
 
 def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.DataFrame,
