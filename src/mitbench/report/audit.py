@@ -161,8 +161,11 @@ def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.Data
             for r in tests.itertuples()]
     lines.append(markdown_table(["metric", "family", "n", "generated", "natural", "fold", "95% CI", "p", "q",
                                  "margin", "TOST q", "MDE", "MDE fold", "status"], rows))
-    if metrics.get("notes"):
-        lines.append("\nNotes:\n" + "".join(f"- {n}\n" for n in metrics["notes"]))
+    notes = list(metrics.get("notes") or []) + [
+        f"{m}: equivalence margin undefined (no spread among the natural windows), never equivalent"
+        for m in metrics.get("margin_undefined", [])]
+    if notes:
+        lines.append("\nNotes:\n" + "".join(f"- {n}\n" for n in notes))
     lines.append("\nDistance-stratified effects (every metric, every bin, bootstrap CIs): `by_distance.csv`.\n")
     lines.append("\n## Figures\n" + "".join(f"\n![{f.stem}]({f.name})\n" for f in figs))
     (outdir / "report.md").write_text("\n".join(lines))

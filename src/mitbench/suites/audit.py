@@ -18,7 +18,8 @@ SPEC = MetricSpec(
         Metric("n_flagged", "flagged metrics", higher_is_better=False, chance=0.0,
                description="realism metrics whose generated-vs-natural difference survives BH-FDR (q ≤ 0.05)"),
         Metric("n_equivalent", "equivalent metrics", higher_is_better=True,
-               description=f"realism metrics shown equivalent: TOST against ±{DELTA} natural SD, BH q < 0.05, not flagged"),
+               description=f"realism metrics shown equivalent (TOST against ±{DELTA} natural SD, BH q < 0.05) "
+                           "and not flagged"),
         Metric("n_metrics_tested", "metrics tested", higher_is_better=None,
                description="realism metrics tested (paired by window, sign-flip)"),
         Metric("cnn_auroc", "CNN AUROC", higher_is_better=False, chance=0.5, ci=("cnn_auroc_lo", "cnn_auroc_hi"),

@@ -37,7 +37,8 @@ def _share_equivalent(part: pd.DataFrame) -> float:
 
 
 def family_verdicts(tests: pd.DataFrame) -> dict[str, str]:
-    """``{family: verdict}`` from the audit's tests table (columns ``family``, ``flagged``, ``status``), in table order."""
+    """``{family: verdict}`` from the audit's tests table (columns ``family``, ``flagged``, ``status``),
+    in table order."""
     out = {}
     for fam, part in tests.groupby("family", sort=False):
         if part["flagged"].any():
