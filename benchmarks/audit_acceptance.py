@@ -4,7 +4,7 @@
 20 kb continuation (a second natural run at another seed checks the null twice), and the
 positive control again on 160 windows.
 
-For each run: ``flagged``, ``cnn_auroc`` (CI), direct repeats per 20 kb (natural vs generated)
+For each run: the verdict, ``flagged``, equivalent / not-enough-data counts and the median MDE, ``cnn_auroc`` (CI), direct repeats per 20 kb (natural vs generated)
 and AUROC by distance from the seed. Results land in ``--out/<generator>/``.
 
     python benchmarks/audit_acceptance.py [--out /tmp/audit_acceptance] [--runs natural markov copy_drift copy_drift_w160]
@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> None:
         m = run(cfg)
         dr = m["tests"]["direct_repeat_count"]
         print(f"\n=== {name} ({time.perf_counter() - t0:.0f} s)")
-        print(f"flagged ({m['n_flagged']}): {m['flagged']}")
+        print(f"verdict: {m['verdict']}; flagged ({m['n_flagged']}): {m['flagged']}")
+        print(f"equivalent {m['n_equivalent']} of {m['n_metrics_tested']}, not enough data ({m['n_not_enough_data']}): "
+              f"{m['not_enough_data']}; median MDE {m['mde_median_sd']:.3g} natural SD (x{m['mde_median_fold']:.3g})")
         print(f"cnn_auroc {m['cnn_auroc']:.3f} CI {m['cnn_auroc_ci']}; per window {m['cnn_auroc_window']:.3f}")
         print(f"direct repeats per 20 kb: natural {dr['mean_natural']:.2f}, generated {dr['mean_generated']:.2f}, "
               f"q {dr['q']:.3g}")

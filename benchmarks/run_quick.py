@@ -33,6 +33,7 @@ QUICK = {
     "nullsettes_speed": (["--quick"], "nullsettes"),
     "audit_speed": (["--quick", "--out", "{tmp}/audit_speed"], None),
     "audit_acceptance": (["--quick", "--out", "{tmp}/audit_acceptance"], None),
+    "audit_equivalence_power": (["--quick"], None),
     "verdict_false_positives": (["--quick"], None),
     "board_build": (["--quick"], None),
     "faults": (["--ci"], None),

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers import compose
+from mitbench.metrics.audit.verdict import VERDICTS
 from mitbench.runs.audit import run
 
 SMALL = ["logger=none", "audit.n_windows=6", "audit.seed_len=200", "audit.gen_len=2000", "audit.bin_bp=1000",
@@ -35,9 +36,19 @@ def test_markov_audit_outputs_and_fasta_round_trip(tmp_path):
     assert not list(out.glob(".staging-*"))
     tests = pd.read_csv(out / "tests.csv")
     assert "cnn_score" in set(tests["metric"]) and (tests["q"] >= tests["p"] - 1e-12).all()
+    assert {"margin", "tost_p", "tost_q", "mde", "mde_fold", "status"} <= set(tests.columns)
+    assert set(tests["status"]) <= {"different", "equivalent", "not enough data"}
+    assert (tests["status"] == "different").tolist() == tests["flagged"].tolist()
+    assert on_disk["n_equivalent"] + on_disk["n_not_enough_data"] + on_disk["n_flagged"] == on_disk["n_metrics_tested"]
+    assert on_disk["tests"]["gene_count"]["status"] in {"different", "equivalent", "not enough data"}
     dist = pd.read_csv(out / "by_distance.csv")
     assert sorted(dist["distance_bp"].unique()) == [0, 1000]
-    assert "Verdict per metric family" in (out / "report.md").read_text()
+    report = (out / "report.md").read_text()
+    assert "Verdict per metric family" in report
+    first = report.splitlines()[0]
+    assert on_disk["verdict"] in VERDICTS and first.startswith(f"# Audit of `markov`: **{on_disk['verdict']}**")
+    if on_disk["verdict"] != "distinguishable":  # 6 windows: underpowered, and the line says what it missed
+        assert "It would miss mean shifts below a median MDE" in first and "detector AUROC up to" in first
 
     # the run's own continuations, re-read through generator=fasta, give the same features
     again = _run(tmp_path / "fasta", "generator=fasta", f"generator.path={out / 'generated.fa'}",

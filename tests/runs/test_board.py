@@ -122,12 +122,14 @@ def test_an_audit_run_is_tabulated_but_not_verifiable(tmp_path):
     run.mkdir()
     write_json(run / "metrics.json", {"model": "markov", "suite": audit.NAME, "suite_version": audit.VERSION,
                                       "n_sequences": 80, "verdict": "distinguishable", "n_flagged": 27,
-                                      "n_metrics_tested": 34, "cnn_auroc": 0.99, "cnn_auroc_lo": 0.98, "cnn_auroc_hi": 1.0,
+                                      "n_equivalent": 2, "n_metrics_tested": 34, "cnn_auroc": 0.99, "cnn_auroc_lo": 0.98,
+                                      "cnn_auroc_hi": 1.0,
                                       "mode": "generate", "seed": 0})
     write_json(run / "spec.json", audit.SPEC.to_dict())
     data = collect([run], verify=True)
     (table,) = data["suites"]
-    assert (table["suite"], [m["key"] for m in table["metrics"]]) == ("audit", ["n_flagged", "n_metrics_tested", "cnn_auroc"])
+    keys = ["n_flagged", "n_equivalent", "n_metrics_tested", "cnn_auroc"]
+    assert (table["suite"], [m["key"] for m in table["metrics"]]) == ("audit", keys)
     (row,) = table["rows"]
     assert row["cells"]["cnn_auroc"]["ci"] == [0.98, 1.0] and row["verification"]["ok"] is None
     index = build_board([run], tmp_path / "site").read_text()

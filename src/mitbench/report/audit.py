@@ -3,8 +3,12 @@
 Figures (PNG, :func:`mitbench.report.common.save_figure`): ``kmer_spectrum.png`` (mean k-mer
 spectrum of generated vs true continuations at each spectrum k), ``auroc_by_distance.png`` (CNN
 AUROC per chunk distance from the seed, 95% window-bootstrap CIs), ``fold_changes.png``
-(generated / natural per metric with 95% CIs, flagged metrics in red) and
+(generated / natural per metric with 95% CIs, flagged metrics in red, equivalent ones in green) and
 ``by_distance.png`` (generated − natural per distance bin for the count metrics).
+
+The first line of ``report.md`` (:func:`headline`) states the verdict and, when the run is not
+``indistinguishable``, what it could not rule out: the metrics without enough data, the median
+minimum detectable effect, and the detector's AUROC interval.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mitbench.metrics.audit.kmers import spectrum_histogram
+from mitbench.metrics.audit.verdict import AUROC_BOUND, DISTINGUISHABLE, INDISTINGUISHABLE, shortfalls
 from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table, pyplot, save_figure
 
 
@@ -59,13 +64,13 @@ def fold_figure(tests: pd.DataFrame, path: Path) -> Path:
     y = np.arange(len(t))
     lo = (t["fold"] - t["fold_lo"]).clip(lower=0).fillna(0)
     hi = (t["fold_hi"] - t["fold"]).clip(lower=0).fillna(0)
-    colors = np.where(t["flagged"], "tab:red", "tab:blue")
+    colors = np.where(t["flagged"], "tab:red", np.where(t["status"] == "equivalent", "tab:green", "tab:blue"))
     for i in range(len(t)):
         ax.errorbar(t["fold"][i], y[i], xerr=[[lo[i]], [hi[i]]], fmt="o", ms=3, color=colors[i], capsize=2)
     ax.axvline(1.0, color="grey", lw=0.8, ls="--")
     ax.set_yticks(y, t["metric"], fontsize=6)
     ax.set_xscale("log")
-    ax.set_xlabel("fold change, generated / natural (95% CI); red = flagged (q < 0.05)")
+    ax.set_xlabel("fold change, generated / natural (95% CI); red = flagged, green = equivalent")
     return save_figure(fig, path)
 
 
@@ -86,6 +91,28 @@ def distance_figure(dist: pd.DataFrame, path: Path) -> Path:
     return save_figure(fig, path)
 
 
+def headline(metrics: dict, tests: pd.DataFrame) -> str:
+    """The report's first line: generator, verdict, and what the run could and could not detect."""
+    n, verdict = len(tests), metrics["verdict"]
+    counts = (f"{metrics['n_flagged']} of {n} metrics different (BH q < 0.05), {metrics['n_equivalent']} "
+              f"equivalent within ±{fmt(metrics['equivalence_delta'])} natural SD, "
+              f"{metrics['n_not_enough_data']} not enough data")
+    ci = metrics.get("cnn_auroc_ci")
+    cnn = (f"CNN AUROC {fmt(metrics['cnn_auroc'])} {fmt_ci(*ci)}" if ci else "CNN detector not run")
+    line = f"# Audit of `{metrics['generator']}`: **{verdict}**"
+    if verdict == DISTINGUISHABLE:
+        return f"{line}: {counts}; {cnn}"
+    if verdict == INDISTINGUISHABLE:
+        return f"{line}: nothing flagged, {counts}; {cnn}, below {AUROC_BOUND}"
+    ned = metrics["not_enough_data"]
+    names = ", ".join(ned) if len(ned) <= 5 else f"{len(ned)} metrics, see the status column below"
+    line += (f": nothing flagged, but {'; '.join(shortfalls(tests, ci))}. It would miss mean shifts below a median "
+             f"MDE of {fmt(metrics['mde_median_sd'])} natural SD (×{fmt(metrics['mde_median_fold'])})")
+    if ned:
+        line += f"; it cannot rule out effects beyond the margin on {names}"
+    return line + (f"; nor a detector AUROC up to {fmt(ci[1])} (CI {fmt_ci(*ci)})" if ci else "; no detector was run")
+
+
 def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.DataFrame,
                  natural: list[str], generated: list[str], spec) -> list[Path]:
     """Write ``report.md`` and the figures into ``outdir``; return the figure paths."""
@@ -96,7 +123,7 @@ def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.Data
     if metrics.get("cnn_auroc_by_distance"):
         figs.append(auroc_figure(metrics, outdir / "auroc_by_distance.png"))
     prov = metrics["generator_provenance"]
-    lines = [f"# Generation-realism audit: {metrics['generator']}\n",
+    lines = [headline(metrics, tests) + "\n",
              f"Reference `{metrics['reference']}`; {metrics['n_windows']} windows of {metrics['seed_len']} bp seed + "
              f"{metrics['gen_len']} bp continuation (seed {metrics['seed']}); held-out windows masked from "
              f"generator fitting: {metrics['holdout']} ({metrics['holdout_bp']} bp). k-mer space: "
@@ -105,13 +132,22 @@ def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.Data
              f"Generator provenance: `{ {k: v for k, v in prov.items() if k != 'source_windows'} }`\n",
              "Each metric compares the generated continuation with the true continuation of the same seed, "
              "paired by window; p-values are two-sided sign-flip permutation tests (the natural-vs-natural "
-             "null), q-values Benjamini–Hochberg across all metrics; flagged = q < 0.05.\n",
+             "null), q-values Benjamini–Hochberg across all metrics; flagged = q < 0.05. Equivalence: margin = "
+             f"{fmt(metrics['equivalence_delta'])} × the natural windows' between-window SD of the metric; "
+             "TOST = two one-sided sign-flip tests of the mean difference against ±margin, Benjamini–Hochberg "
+             "across all metrics; equivalent = TOST q < 0.05 and not flagged. MDE: the mean difference the "
+             "paired test detects with 80% power at α = 0.05 (per metric) from the SD of the differences. "
+             f"Verdict: distinguishable if anything is flagged; indistinguishable if nothing is, ≥ "
+             f"{metrics['equivalent_share_required']:.0%} of the metrics are equivalent and the CNN AUROC CI "
+             f"lies below {metrics['auroc_bound']}; otherwise not distinguished (underpowered).\n",
              "## Verdict per metric family\n"]
     vrows = []
     for fam, part in tests.groupby("family", sort=False):
         fl = part.loc[part["flagged"], "metric"].tolist()
-        vrows.append([fam, metrics["verdicts"][fam], f"{len(fl)} / {len(part)}", ", ".join(fl) or "—"])
-    lines.append(markdown_table(["family", "verdict", "flagged", "flagged metrics"], vrows))
+        n_eq = int((part["status"] == "equivalent").sum())
+        vrows.append([fam, metrics["verdicts"][fam], f"{len(fl)} / {len(part)}", f"{n_eq} / {len(part)}",
+                      ", ".join(fl) or "—"])
+    lines.append(markdown_table(["family", "verdict", "flagged", "equivalent", "flagged metrics"], vrows))
     if "cnn_auroc" in metrics:
         lines.append(f"\n**CNN detector** (held-out windows: {metrics['cnn_test_windows']}): AUROC per chunk "
                      f"{fmt(metrics['cnn_auroc'])} {fmt_ci(*metrics['cnn_auroc_ci'])}, per window "
@@ -121,11 +157,15 @@ def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.Data
                                      zip(metrics["cnn_auroc_by_distance"], metrics["cnn_auroc_by_distance_ci"])]))
     lines.append("\n## All metrics (whole continuation)\n")
     rows = [[r.metric, r.family, r.n, r.mean_generated, r.mean_natural, fmt(r.fold), fmt_ci(r.fold_lo, r.fold_hi),
-             fmt_p(r.p), fmt_p(r.q), "yes" if r.flagged else ""] for r in tests.itertuples()]
+             fmt_p(r.p), fmt_p(r.q), r.margin, fmt_p(r.tost_q), r.mde, fmt(r.mde_fold), r.status]
+            for r in tests.itertuples()]
     lines.append(markdown_table(["metric", "family", "n", "generated", "natural", "fold", "95% CI", "p", "q",
-                                 "flagged"], rows))
-    if metrics.get("notes"):
-        lines.append("\nNotes:\n" + "".join(f"- {n}\n" for n in metrics["notes"]))
+                                 "margin", "TOST q", "MDE", "MDE fold", "status"], rows))
+    notes = list(metrics.get("notes") or []) + [
+        f"{m}: equivalence margin undefined (no spread among the natural windows), never equivalent"
+        for m in metrics.get("margin_undefined", [])]
+    if notes:
+        lines.append("\nNotes:\n" + "".join(f"- {n}\n" for n in notes))
     lines.append("\nDistance-stratified effects (every metric, every bin, bootstrap CIs): `by_distance.csv`.\n")
     lines.append("\n## Figures\n" + "".join(f"\n![{f.stem}]({f.name})\n" for f in figs))
     (outdir / "report.md").write_text("\n".join(lines))

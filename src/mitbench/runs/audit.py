@@ -37,7 +37,7 @@ from mitbench.metrics.audit.memorisation import memo_tables
 from mitbench.metrics.audit.organisation import CodingReference
 from mitbench.metrics.audit.paired import by_distance, compare
 from mitbench.engine.outputs import SPEC_FILE, run_staged, write_json
-from mitbench.metrics.audit.verdict import audit_verdict, family_verdicts
+from mitbench.metrics.audit.verdict import audit_verdict, equivalence_summary, family_verdicts
 from mitbench.metrics.unpaired import compare_sets, sets_by_distance
 from mitbench.runs.sweeps import job_sweep_id
 from mitbench.suites import audit as audit_suite
@@ -158,6 +158,9 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         dist = by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed)
     else:
         tests = compare_sets(gen_whole, nat_whole, n_boot=a.n_boot, seed=cfg.seed, extra=extra, family=family_of)
+        # no unpaired equivalence test here: nothing unflagged is claimed equivalent
+        tests = tests.assign(sd_natural=np.nan, margin=np.nan, tost_p=np.nan, tost_q=np.nan, mde=np.nan, mde_fold=np.nan,
+                             status=np.where(tests["flagged"], "different", "not enough data"))
         dist = sets_by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed, family=family_of)
 
     flagged = tests.loc[tests["flagged"], "metric"].tolist()
@@ -166,15 +169,16 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     undefined = tests.loc[(tests["n"] < len(windows)) & (tests["metric"] != "cnn_score"), ["metric", "n"]]
     metrics: dict[str, Any] = {
         "model": generator.name, "mode": "generate", "suite": audit_suite.NAME, "suite_version": audit_suite.VERSION,
-        "n_sequences": len(windows), "verdict": audit_verdict(verdicts),
+        "n_sequences": len(windows), "verdict": audit_verdict(tests, detector.get("cnn_auroc_ci")),
         "generator": generator.name, "generator_provenance": generator.provenance(),
         "reference": str(reference), "n_windows": len(windows), "seed_len": int(a.seed_len),
         "gen_len": int(a.gen_len), "seed": int(cfg.seed), "holdout": bool(a.holdout), "audit_mode": str(a.mode),
         "holdout_bp": ref.holdout_bp(), **spec.record(bg), **coding.record(), "n_metrics_tested": int(len(tests)),
-        "flagged": flagged, "n_flagged": len(flagged), "verdicts": verdicts, **detector,
+        "flagged": flagged, "n_flagged": len(flagged), **equivalence_summary(tests), "verdicts": verdicts, **detector,
         **audit_suite.spec_metrics(detector),
-        "tests": {r.metric: {k: getattr(r, k) for k in ("mean_generated", "mean_natural", "fold", "fold_lo",
-                                                         "fold_hi", "p", "q")} for r in tests.itertuples()},
+        "tests": {r.metric: {k: getattr(r, k) for k in ("mean_generated", "mean_natural", "fold", "fold_lo", "fold_hi",
+                                                         "p", "q", "margin", "tost_p", "tost_q", "mde", "mde_fold",
+                                                         "status")} for r in tests.itertuples()},
         "notes": [f"{r.metric}: undefined in {len(windows) - r.n} window(s) (NaN), tested on {r.n}"
                   for r in undefined.itertuples()],
         "time_generate_s": round(t_gen, 3), "time_metrics_s": round(t_feat, 3), "time_cnn_s": round(t_cnn, 3),

@@ -7,20 +7,27 @@ its headline numbers.
 """
 from __future__ import annotations
 
+from mitbench.metrics.audit.equivalence import DELTA
+from mitbench.metrics.audit.verdict import AUROC_BOUND, EQUIVALENT_SHARE
 from mitbench.suites.spec import Metric, MetricSpec
 
-NAME, VERSION = "audit", "2.0"
+NAME, VERSION = "audit", "2.1"  # 2.1: equivalence tests, three-way verdict
 
 SPEC = MetricSpec(
     headline=(
         Metric("n_flagged", "flagged metrics", higher_is_better=False, chance=0.0,
                description="realism metrics whose generated-vs-natural difference survives BH-FDR (q ≤ 0.05)"),
+        Metric("n_equivalent", "equivalent metrics", higher_is_better=True,
+               description=f"realism metrics shown equivalent (TOST against ±{DELTA} natural SD, BH q < 0.05) "
+                           "and not flagged"),
         Metric("n_metrics_tested", "metrics tested", higher_is_better=None,
                description="realism metrics tested (paired by window, sign-flip)"),
         Metric("cnn_auroc", "CNN AUROC", higher_is_better=False, chance=0.5, ci=("cnn_auroc_lo", "cnn_auroc_hi"),
                description="held-out per-chunk AUROC of a CNN trained to tell generated from natural (0.5: cannot)"),
     ),
-    notes=("verdict: distinguishable when any realism family has a flagged metric (metrics.audit.verdict)",),
+    notes=("verdict (metrics.audit.verdict): distinguishable when any metric is flagged; indistinguishable when none "
+           f"is, >= {EQUIVALENT_SHARE:.0%} are equivalent and the CNN AUROC CI lies below {AUROC_BOUND}; else not "
+           "distinguished (underpowered)",),
 )
 
 

@@ -8,6 +8,11 @@ natural DNA given the seed" each ``d_i`` is symmetric about 0, so flipping signs
 null distribution (the natural-vs-natural null; the ``natural`` generator realises it, drawing
 its continuations from windows disjoint from the audit windows and from each other). Two-sided,
 +1-corrected p-values; Benjamini–Hochberg across all metrics; ``flagged`` = q < 0.05.
+
+Beside it, per metric, the equivalence test of :mod:`.equivalence`: margin ``δ · SD(m(R))``, a
+sign-flip TOST against ±margin (Benjamini–Hochberg across all metrics, as the difference test),
+the paired test's minimum detectable effect, and a status: ``different`` (flagged), ``equivalent``
+(TOST q < 0.05, not flagged) or ``not enough data``.
 """
 from __future__ import annotations
 
@@ -15,9 +20,11 @@ import numpy as np
 import pandas as pd
 
 from mitbench.metrics.stats import bh_adjust, percentile_ci
+from mitbench.metrics.audit import equivalence as eq
 from mitbench.metrics.audit.features import family_of
 
-ALPHA = 0.05
+ALPHA = eq.ALPHA
+EQUIVALENCE_COLUMNS = ("sd_natural", "margin", "tost_p", "tost_q", "mde", "mde_fold", "status")
 
 
 def signflip_pvalue(d: np.ndarray, n_perm: int = 9999, seed: int = 0) -> float:
@@ -75,7 +82,8 @@ def _pairs(gen: pd.DataFrame, real: pd.DataFrame, metric: str) -> tuple[np.ndarr
 
 
 def compare(gen: pd.DataFrame, real: pd.DataFrame, n_perm: int = 9999, n_boot: int = 2000,
-            seed: int = 0, extra: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> pd.DataFrame:
+            seed: int = 0, extra: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+            delta: float = eq.DELTA) -> pd.DataFrame:
     """Per-metric paired comparison of generated vs natural (rows aligned by window).
 
     Parameters
@@ -84,12 +92,15 @@ def compare(gen: pd.DataFrame, real: pd.DataFrame, n_perm: int = 9999, n_boot: i
         Metric values of the generated and the true continuations, row ``i`` = window ``i``.
     extra : dict, optional
         Further ``{metric: (g, r)}`` paired arrays (e.g. the CNN's per-window scores).
+    delta : float
+        Equivalence margin in natural between-window SDs (:func:`.equivalence.equivalence_margin`).
 
     Returns
     -------
     DataFrame
         One row per metric: ``metric, family, n, mean_generated, mean_natural, diff, diff_lo,
-        diff_hi, fold, fold_lo, fold_hi, p, q, flagged``.
+        diff_hi, fold, fold_lo, fold_hi, p, q, flagged`` and the equivalence columns ``sd_natural,
+        margin, tost_p, tost_q, mde, mde_fold, status`` (margin and MDE in the metric's units).
     """
     if len(gen) != len(real):
         raise ValueError(f"{len(gen)} generated vs {len(real)} natural rows; they must pair by window")
@@ -100,11 +111,18 @@ def compare(gen: pd.DataFrame, real: pd.DataFrame, n_perm: int = 9999, n_boot: i
         row = {"metric": metric, "family": family_of(metric),
                **paired_bootstrap(g, r, n_boot, seed + i)}
         row["p"] = signflip_pvalue(g - r, n_perm, seed + i)
+        row["margin"] = eq.equivalence_margin(r, delta)
+        row["sd_natural"] = row["margin"] / delta
+        row["tost_p"] = eq.tost_pvalue(g - r, row["margin"], n_perm, seed + i)
+        row["mde"] = eq.mde(g - r)
+        row["mde_fold"] = eq.mde_fold(row["mde"], row["mean_natural"])
         rows.append(row)
     table = pd.DataFrame(rows)
     table["q"] = bh_adjust(table["p"].to_numpy())
     table["flagged"] = table["q"] < ALPHA
-    return table
+    table["tost_q"] = bh_adjust(table["tost_p"].to_numpy())
+    table["status"] = eq.status(table["flagged"].to_numpy(), table["tost_q"].to_numpy(), ALPHA)
+    return table[[c for c in table.columns if c not in EQUIVALENCE_COLUMNS] + list(EQUIVALENCE_COLUMNS)]
 
 
 def by_distance(gen_bins: pd.DataFrame, real_bins: pd.DataFrame, n_boot: int = 2000,
