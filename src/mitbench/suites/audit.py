@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mitbench.suites.spec import Metric, MetricSpec
 
-NAME, VERSION = "audit", "2.0"
+NAME, VERSION = "audit", "2.1"  # 2.1: repeats, Z-DNA and G4 as non-B_gfa, ZSeeker and G4Hunter define them
 
 SPEC = MetricSpec(
     headline=(

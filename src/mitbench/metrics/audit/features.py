@@ -7,6 +7,7 @@ k-mer statistics are recomputed on each bin's own sequence, with k chosen by the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -14,7 +15,8 @@ from mitbench.metrics.audit import kmers, nonb, organisation, repeats
 from mitbench.metrics.audit.intervals import count_in, covered_bp
 
 INTERVAL_FAMILIES = {
-    "g4": nonb.g4hunter_regions,
+    "g4": nonb.g4hunter_regions,  # G4Hunter's standard threshold, 1.5
+    "g4_loose": partial(nonb.g4hunter_regions, threshold=1.2),  # mitbench's earlier, more permissive one
     "zdna": nonb.zdna_regions,
     "direct_repeat": repeats.direct_repeats,
     "inverted_repeat": repeats.inverted_repeats,
