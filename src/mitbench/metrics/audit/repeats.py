@@ -43,7 +43,23 @@ def _diagonal_extent(i: np.ndarray, diag: np.ndarray, k: int) -> np.ndarray:
 
 
 def direct_repeats(sequence: str, arm_min: int = 10, arm_max: int = 300, spacer_max: int = 10) -> np.ndarray:
-    """``(n, 2)`` direct repeats as ``non-B_gfa`` reports them (see module docstring)."""
+    """Direct repeats as ``non-B_gfa`` reports them (see module docstring).
+
+    Parameters
+    ----------
+    sequence : str
+        DNA (either case); a non-ACGT base never matches.
+    arm_min, arm_max : int
+        Arm length range in bp (the tool's ``-minDRrep`` 10, ``-maxDRrep`` 300).
+    spacer_max : int
+        Longest spacer between the copies in bp (the tool's ``-maxDRspacer``, 10).
+
+    Returns
+    -------
+    ndarray of int64, shape (n, 2)
+        0-based half-open ``(start, end)`` from the left arm's first base to the right arm's last
+        (a tandem array's last copy), sorted by start.
+    """
     codes = base_codes(sequence)
     n = codes.size
     index = kmer_index_at(codes, arm_min)
@@ -87,7 +103,24 @@ def _period_extent(codes: np.ndarray, unit: int) -> np.ndarray:
 
 def short_tandem_repeats(sequence: str, unit_min: int = 1, unit_max: int = 9, min_copies: int = 3,
                          min_bp: int = 10) -> np.ndarray:
-    """``(n, 2)`` short tandem repeats as ``non-B_gfa`` reports them (see module docstring)."""
+    """Short tandem repeats as ``non-B_gfa`` reports them (see module docstring).
+
+    Parameters
+    ----------
+    sequence : str
+        DNA (either case); a non-ACGT base never matches.
+    unit_min, unit_max : int
+        Repeat unit range in bp (the tool's ``-minSTR`` 1, ``-maxSTR`` 9).
+    min_copies : int
+        Whole copies in a row (3).
+    min_bp : int
+        Shortest repeat in bp, partial last copy included (the tool's ``-minSTRbp``, 10 in ``gfa.c``).
+
+    Returns
+    -------
+    ndarray of int64, shape (n, 2)
+        0-based half-open ``(start, end)``, sorted by start.
+    """
     codes = base_codes(sequence)
     n = codes.size
     cand_i, cand_u, cand_end = [], [], []

@@ -150,11 +150,31 @@ def _stem_repeats(sequence: str, arm_min: int, spacer_max: int, complement: bool
 
 def inverted_repeats(sequence: str, arm_min: int = 6, spacer_max: int = 100, short_arm_max: int = 9,
                      short_spacer_max: int = 4) -> np.ndarray:
-    """``(n, 2)`` inverted repeats (right arm = reverse complement of the left) as ``non-B_gfa``
-    reports them; arms of ``arm_min..short_arm_max`` bp need a spacer ``<= short_spacer_max``."""
+    """Inverted repeats (right arm = reverse complement of the left) as ``non-B_gfa`` reports them.
+
+    Parameters
+    ----------
+    sequence : str
+        DNA (either case); a non-ACGT base never pairs.
+    arm_min : int
+        Shortest arm in bp (the tool's ``-minIRrep``, 6; at most 31).
+    spacer_max : int
+        Longest spacer in bp (``-maxIRspacer``, 100).
+    short_arm_max, short_spacer_max : int
+        Arms of ``arm_min..short_arm_max`` bp need a spacer ``<= short_spacer_max`` (``-shortIRcut``
+        9, ``-shortIRspacer`` 4).
+
+    Returns
+    -------
+    ndarray of int64, shape (n, 2)
+        0-based half-open ``(start, end)`` from the left arm's first base to the right arm's last,
+        sorted by start.
+    """
     return _stem_repeats(sequence, arm_min, spacer_max, True, 10, short_arm_max, short_spacer_max)
 
 
 def mirror_repeats(sequence: str, arm_min: int = 10, spacer_max: int = 100) -> np.ndarray:
-    """``(n, 2)`` mirror repeats (right arm = left arm read backwards) as ``non-B_gfa`` reports them."""
+    """Mirror repeats (right arm = left arm read backwards) as ``non-B_gfa`` reports them; arms of
+    ``>= arm_min`` bp (``-minMRrep``, 10; at most 31), spacer ``<= spacer_max`` bp (``-maxMRspacer``,
+    100). Returns int64 ``(n, 2)`` 0-based half-open intervals as :func:`inverted_repeats`."""
     return _stem_repeats(sequence, arm_min, spacer_max, False, 5)
