@@ -9,6 +9,7 @@ pool the genes starting in the region; the cumulative GC skew is a whole-continu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -16,7 +17,8 @@ from mitbench.metrics.audit import composition, kmers, nonb, organisation, repea
 from mitbench.metrics.audit.intervals import count_in, covered_bp
 
 INTERVAL_FAMILIES = {
-    "g4": nonb.g4hunter_regions,
+    "g4": nonb.g4hunter_regions,  # G4Hunter's standard threshold, 1.5
+    "g4_loose": partial(nonb.g4hunter_regions, threshold=1.2),  # mitbench's earlier, more permissive one
     "zdna": nonb.zdna_regions,
     "direct_repeat": repeats.direct_repeats,
     "inverted_repeat": repeats.inverted_repeats,

@@ -1,122 +1,146 @@
-"""Repeats: direct, inverted and mirror repeats (exact arms, as in non-B DB's nBMST, Cer et al.
-2011/2013) and short tandem repeats (``pytrf``).
+"""Repeats as non-B DB's motif finder ``non-B_gfa`` (nBMST; Cer et al. 2011, NAR 39:D383; 2013,
+NAR 41:D94) finds *and reports* them: direct repeats and short tandem repeats here, inverted and
+mirror repeats in :mod:`mitbench.metrics.audit.stems`. Re-implemented from the tool's rules
+(nothing of its code is used) and checked against it on hand-built sequences and 160 E. coli /
+Markov windows (``scripts/audit_tool_agreement.py``, docs/audit.md).
 
-Definitions (arms are exact matches; ``arm_min`` and ``spacer_max`` in bp):
+All arms are exact matches; intervals are 0-based half-open, from the first base of the left
+arm to the last base of the right arm (tandem copies included).
 
-* direct repeat: ``x[i:i+a] == x[i+D:i+D+a]``, ``D = a + s``; a maximal run of matches at offset
-  ``D`` of length ``r`` has arm ``min(r, D) >= arm_min`` and spacer ``D - min(r, D) <= spacer_max``
-  (tandem copies, ``r > D``, give one repeat per offset).
-* inverted repeat: the right arm is the reverse complement of the left (cruciform/hairpin
-  candidates); mirror repeat: the right arm is the left read backwards (H-DNA candidates). A
-  maximal run of matching pairs ``(p, S - p)`` around a centre ``S / 2``; its innermost spacer is
-  ``<= spacer_max``; the arms do not overlap.
-* short tandem repeat: ``pytrf.STRFinder`` with minimum copy numbers per motif size 1..6.
+Direct repeat (``findDR``), a left-to-right greedy scan: at each position ``i`` take the longest
+arm ``s`` (``arm_min..arm_max``) with a copy ``x[i:i+s] == x[i+s+g:i+2s+g]`` at a spacer
+``0 <= g <= spacer_max`` that ends past the end of the last reported repeat (the smallest such
+spacer on ties); a zero-spacer hit is extended over the whole tandem array. So a repeat is
+reported once, and an overlapping one only when it reaches further (the tool's merge). Defaults
+are the tool's: arms 10–300, spacer <= 10 (``-maxDRspacer``).
 
-All three arm-based kinds are found from exact ``arm_min``-mer seeds (a sort-and-search join,
-near-linear in length): every run of ``>= arm_min`` matching pairs contains such seeds, and the
-consecutive seeds of one diagonal (same ``D`` or same ``S``) form one repeat. Each instance is an
-interval from the first base of the left arm to the last of the right arm.
-Defaults (arms >= 10 bp, spacer <= 100 bp) follow nBMST for direct and mirror repeats; nBMST
-allows 6-bp arms for inverted repeats, which a random 20-kb sequence matches ~10^3 times, so 10
-is used for all three (stated in the README).
+Short tandem repeat (``findSTR``), also a greedy scan: at each position the smallest unit
+``1..9`` bp repeated ``>= 3`` times in a row (partial last copy included) over ``>= 10`` bp, kept
+when it ends past the last one reported; the scan then resumes ``min_bp - 1`` bp before its end.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from mitbench.data.core.kmers import base_codes, kmer_index_at
-from mitbench.metrics.audit.intervals import as_intervals
+from mitbench.metrics.audit.intervals import as_intervals, runs
+from mitbench.metrics.audit.stems import inverted_repeats, mirror_repeats, seed_pairs
 
-_EMPTY = np.zeros((0, 2), dtype=np.int64)
-
-
-def _reverse_index(index: np.ndarray, k: int, complement: bool) -> np.ndarray:
-    """Index of each k-mer read backwards (and complemented); -1 stays -1."""
-    out = np.zeros_like(index)
-    rest = np.where(index >= 0, index, 0)
-    for _ in range(k):
-        digit = rest % 4
-        out = out * 4 + ((3 - digit) if complement else digit)
-        rest //= 4
-    return np.where(index >= 0, out, -1)
+__all__ = ["direct_repeats", "inverted_repeats", "mirror_repeats", "short_tandem_repeats"]
 
 
-def _seed_pairs(key: np.ndarray, partner: np.ndarray, min_gap: int, max_gap: int) -> tuple[np.ndarray, np.ndarray]:
-    """All ``(i, j)`` with ``key[j] == partner[i] >= 0`` and ``min_gap <= j - i <= max_gap``."""
-    valid = np.flatnonzero(key >= 0)
-    order = valid[np.argsort(key[valid], kind="stable")]
-    sorted_keys = key[order]
-    lo = np.searchsorted(sorted_keys, partner, "left")
-    hi = np.searchsorted(sorted_keys, partner, "right")
-    hi = np.where(partner >= 0, hi, lo)
-    n = hi - lo
-    if n.sum() == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    i = np.repeat(np.arange(partner.size), n)
-    offs = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    j = order[np.repeat(lo, n) + offs]
-    gap = j - i
-    keep = (gap >= min_gap) & (gap <= max_gap)
-    return i[keep], j[keep]
-
-
-def _diagonal_runs(i: np.ndarray, diag: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group seeds into runs of consecutive ``i`` on the same diagonal: (diag, first i, last i)."""
-    if i.size == 0:
-        z = np.zeros(0, np.int64)
-        return z, z, z
+def _diagonal_extent(i: np.ndarray, diag: np.ndarray, k: int) -> np.ndarray:
+    """For seeds ``(i, diag)``: bases matching from ``i`` along its diagonal (``>= k``)."""
     order = np.lexsort((i, diag))
-    i, diag = i[order], diag[order]
-    brk = np.flatnonzero((np.diff(diag) != 0) | (np.diff(i) != 1)) + 1
+    si, sd = i[order], diag[order]
+    brk = np.flatnonzero((np.diff(sd) != 0) | (np.diff(si) != 1)) + 1
     first = np.concatenate([[0], brk])
-    last = np.concatenate([brk - 1, [i.size - 1]])
-    return diag[first], i[first], i[last]
+    last = np.concatenate([brk - 1, [si.size - 1]])
+    run_last = np.repeat(si[last], last - first + 1)
+    out = np.empty_like(i)
+    out[order] = run_last + k - si
+    return out
 
 
-def direct_repeats(sequence: str, arm_min: int = 10, arm_max: int = 300, spacer_max: int = 100) -> np.ndarray:
-    """``(n, 2)`` intervals of direct repeats (see module docstring)."""
-    index = kmer_index_at(base_codes(sequence), arm_min)
-    i, j = _seed_pairs(index, index, arm_min, arm_max + spacer_max)
-    d, i0, i1 = _diagonal_runs(i, j - i)
-    r = i1 - i0 + arm_min  # matching bases along the diagonal
-    arm = np.minimum(r, d)
-    keep = d - arm <= spacer_max
-    return as_intervals(i0[keep], i1[keep] + arm_min + d[keep])
+def direct_repeats(sequence: str, arm_min: int = 10, arm_max: int = 300, spacer_max: int = 10) -> np.ndarray:
+    """Direct repeats as ``non-B_gfa`` reports them (see module docstring).
+
+    Parameters
+    ----------
+    sequence : str
+        DNA (either case); a non-ACGT base never matches.
+    arm_min, arm_max : int
+        Arm length range in bp (the tool's ``-minDRrep`` 10, ``-maxDRrep`` 300).
+    spacer_max : int
+        Longest spacer between the copies in bp (the tool's ``-maxDRspacer``, 10).
+
+    Returns
+    -------
+    ndarray of int64, shape (n, 2)
+        0-based half-open ``(start, end)`` from the left arm's first base to the right arm's last
+        (a tandem array's last copy), sorted by start.
+    """
+    codes = base_codes(sequence)
+    n = codes.size
+    index = kmer_index_at(codes, arm_min)
+    if index.size == 0:
+        return as_intervals([], [])
+    i, j = seed_pairs(index, index, arm_min, arm_max + spacer_max)
+    keep = i < n - 2 * arm_min  # the tool's last start position
+    i, d = i[keep], (j - i)[keep]
+    if i.size == 0:
+        return as_intervals([], [])
+    match = _diagonal_extent(i, d, arm_min)  # x[i+t] == x[i+d+t] for t < match
+    arm = np.minimum(np.minimum(match, d), arm_max)  # the longest arm this offset allows
+    ok = d - arm <= spacer_max
+    i, d, match, arm = i[ok], d[ok], match[ok], arm[ok]
+    reach = i + arm + d  # end of the copy, what must pass the last repeat's end
+    final = np.where(arm == d, i + d + match, reach)  # zero spacer: the whole tandem array
+    order = np.lexsort((d, -arm, i))  # per position: longest arm first, then smallest spacer
+    pos, reach, final = i[order].tolist(), reach[order].tolist(), final[order].tolist()
+    starts, ends, last_end, at = [], [], 0, -1
+    for p, r, f in zip(pos, reach, final):
+        if p == at or r < last_end + 2:  # one repeat per position; must reach past the last one
+            continue
+        starts.append(p)
+        ends.append(f)
+        last_end, at = f - 1, p
+    return as_intervals(starts, ends)
 
 
-def _centre_repeats(sequence: str, arm_min: int, spacer_max: int, complement: bool) -> np.ndarray:
-    index = kmer_index_at(base_codes(sequence), arm_min)
-    partner = _reverse_index(index, arm_min, complement)
-    # right seed j may start at most spacer_max + 2 * (longest arm we follow) after i; arms are
-    # followed up to 300 bp, longer ones are counted once with their outer part
-    i, j = _seed_pairs(index, partner, arm_min, arm_min + spacer_max + 2 * 300)
-    s, i0, i1 = _diagonal_runs(i, i + j)  # s = i + j: pairs (p, s + arm_min - 1 - p)
-    inner_left = i1 + arm_min - 1
-    inner_right = s - i1
-    keep = inner_right - inner_left - 1 <= spacer_max
-    return as_intervals(i0[keep], (s - i0)[keep] + arm_min)
+def _period_extent(codes: np.ndarray, unit: int) -> np.ndarray:
+    """``P[i]``: bases from ``i`` on with ``x[t] == x[t + unit]`` (int64, length ``L``)."""
+    n = codes.size
+    out = np.zeros(n, dtype=np.int64)
+    if n <= unit:
+        return out
+    eq = (codes[:-unit] == codes[unit:]) & (codes[:-unit] >= 0)
+    s, e = runs(eq)
+    pos = np.flatnonzero(eq)
+    out[pos] = np.repeat(e, e - s) - pos
+    return out
 
 
-def inverted_repeats(sequence: str, arm_min: int = 10, spacer_max: int = 100) -> np.ndarray:
-    """``(n, 2)`` intervals of inverted repeats (right arm = reverse complement of the left)."""
-    return _centre_repeats(sequence, arm_min, spacer_max, complement=True)
+def short_tandem_repeats(sequence: str, unit_min: int = 1, unit_max: int = 9, min_copies: int = 3,
+                         min_bp: int = 10) -> np.ndarray:
+    """Short tandem repeats as ``non-B_gfa`` reports them (see module docstring).
 
+    Parameters
+    ----------
+    sequence : str
+        DNA (either case); a non-ACGT base never matches.
+    unit_min, unit_max : int
+        Repeat unit range in bp (the tool's ``-minSTR`` 1, ``-maxSTR`` 9).
+    min_copies : int
+        Whole copies in a row (3).
+    min_bp : int
+        Shortest repeat in bp, partial last copy included (the tool's ``-minSTRbp``, 10 in ``gfa.c``).
 
-def mirror_repeats(sequence: str, arm_min: int = 10, spacer_max: int = 100) -> np.ndarray:
-    """``(n, 2)`` intervals of mirror repeats (right arm = left arm read backwards)."""
-    return _centre_repeats(sequence, arm_min, spacer_max, complement=False)
-
-
-STR_MIN_COPIES = {"mono": 8, "di": 5, "tri": 4, "tetra": 3, "penta": 3, "hexa": 3}
-
-
-def short_tandem_repeats(sequence: str, min_copies: dict[str, int] | None = None) -> np.ndarray:
-    """``(n, 2)`` intervals of perfect short tandem repeats (motif 1–6 bp) found by ``pytrf``."""
-    import pytrf
-
-    copies = {**STR_MIN_COPIES, **(min_copies or {})}
-    s, e = [], []
-    for ssr in pytrf.STRFinder("seq", sequence, **copies):
-        s.append(ssr.start - 1)  # pytrf: 1-based, inclusive end
-        e.append(ssr.end)
-    return as_intervals(s, e)
+    Returns
+    -------
+    ndarray of int64, shape (n, 2)
+        0-based half-open ``(start, end)``, sorted by start.
+    """
+    codes = base_codes(sequence)
+    n = codes.size
+    cand_i, cand_u, cand_end = [], [], []
+    for u in range(unit_min, unit_max + 1):
+        ext = _period_extent(codes, u)
+        i = np.arange(n)
+        # the tool stops counting whole copies one unit before the end, then adds the partial one
+        most = np.maximum(1, (n - 1 - i) // u - 1)
+        copies = 1 + np.minimum(ext // u, most)
+        ok = (copies >= min_copies) & (ext + u >= min_bp) & (i < n - min_bp)
+        cand_i.append(i[ok])
+        cand_u.append(np.full(int(ok.sum()), u))
+        cand_end.append((i + ext + u)[ok])
+    ci, cu, ce = (np.concatenate(x) for x in (cand_i, cand_u, cand_end))
+    order = np.lexsort((cu, ci))
+    starts, ends, last_end, resume = [], [], -1, 0
+    for p, e in zip(ci[order].tolist(), ce[order].tolist()):
+        if p < resume or e <= last_end:
+            continue
+        starts.append(p)
+        ends.append(e)
+        last_end, resume = e, e - min_bp + 2
+    return as_intervals(starts, ends)
