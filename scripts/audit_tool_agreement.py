@@ -37,7 +37,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from mitbench.data.audit.windows import Reference, audit_windows, holdout_of
-from mitbench.metrics.audit import nonb, repeats
+from mitbench.metrics.audit.motifs import nonb, repeats
 from mitbench.models.generators.markov import MarkovGenerator
 
 

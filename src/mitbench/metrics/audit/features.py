@@ -13,7 +13,8 @@ from functools import partial
 
 import numpy as np
 
-from mitbench.metrics.audit import composition, kmers, nonb, organisation, repeats
+from mitbench.metrics.audit import composition, kmers, organisation
+from mitbench.metrics.audit.motifs import nonb, repeats
 from mitbench.metrics.audit.intervals import count_in, covered_bp
 
 INTERVAL_FAMILIES = {

@@ -4,7 +4,7 @@ sequences, so the re-implementation reports what the tool reports, merges includ
 import numpy as np
 import pytest
 
-from mitbench.metrics.audit.repeats import (direct_repeats, inverted_repeats, mirror_repeats,
+from mitbench.metrics.audit.motifs.repeats import (direct_repeats, inverted_repeats, mirror_repeats,
                                               short_tandem_repeats)
 
 COMP = str.maketrans("ACGT", "TGCA")

@@ -4,7 +4,7 @@ with its default parameters, on the same sequences)."""
 import numpy as np
 import pytest
 
-from mitbench.metrics.audit.nonb import g4hunter_regions, g4hunter_scores, zdna_regions, zdna_step_scores
+from mitbench.metrics.audit.motifs.nonb import g4hunter_regions, g4hunter_scores, zdna_regions, zdna_step_scores
 
 
 def test_g4hunter_scores_golden():

@@ -1,6 +1,6 @@
 """Repeats as non-B DB's motif finder ``non-B_gfa`` (nBMST; Cer et al. 2011, NAR 39:D383; 2013,
 NAR 41:D94) finds *and reports* them: direct repeats and short tandem repeats here, inverted and
-mirror repeats in :mod:`mitbench.metrics.audit.stems`. Re-implemented from the tool's rules
+mirror repeats in :mod:`mitbench.metrics.audit.motifs.stems`. Re-implemented from the tool's rules
 (nothing of its code is used) and checked against it on hand-built sequences and 160 E. coli /
 Markov windows (``scripts/audit_tool_agreement.py``, docs/audit.md).
 
@@ -24,7 +24,7 @@ import numpy as np
 
 from mitbench.data.core.kmers import base_codes, kmer_index_at
 from mitbench.metrics.audit.intervals import as_intervals, runs
-from mitbench.metrics.audit.stems import inverted_repeats, mirror_repeats, seed_pairs
+from mitbench.metrics.audit.motifs.stems import inverted_repeats, mirror_repeats, seed_pairs
 
 __all__ = ["direct_repeats", "inverted_repeats", "mirror_repeats", "short_tandem_repeats"]
 
