@@ -145,7 +145,9 @@ def test_contrastive_fine_tuning_runs_on_urtecho(causal_run, genome, tmp_path):
 
 @pytest.mark.parametrize("name, kind, low, high", [("causal_small", "causal", 0.75e6, 0.85e6),
                                                    ("masked_small", "masked", 0.75e6, 0.9e6),
-                                                   ("masked_tiny", "masked", 0.08e6, 0.12e6)])
+                                                   ("masked_tiny", "masked", 0.08e6, 0.12e6),
+                                                   ("causal_base", "causal", 24e6, 27e6),
+                                                   ("masked_base", "masked", 24e6, 27e6)])
 def test_shipped_architectures_build_at_their_documented_size(name, kind, low, high):
     model = hydra.utils.instantiate(train_cfg([f"model={name}", "genome=x.fa"]).model)
     n = sum(p.numel() for p in model.parameters())
