@@ -131,8 +131,9 @@ def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.Data
              f"genome-nullomer k = {metrics['kmer_k_novel']}.\n",
              f"Generator provenance: `{ {k: v for k, v in prov.items() if k != 'source_windows'} }`\n",
              "Each metric compares the generated continuation with the true continuation of the same seed, "
-             "paired by window; p-values are two-sided sign-flip permutation tests (the natural-vs-natural "
-             "null), q-values Benjamini–Hochberg across all metrics; flagged = q < 0.05. Equivalence: margin = "
+             "paired by window; p-values are sign-flip permutation tests (the natural-vs-natural null), two-sided "
+             "except memorisation (`memo_*`: one-sided, only longer matches than natural DNA's count), q-values "
+             "Benjamini–Hochberg across all metrics; flagged = q < 0.05. Equivalence: margin = "
              f"{fmt(metrics['equivalence_delta'])} × the natural windows' between-window SD of the metric; "
              "TOST = two one-sided sign-flip tests of the mean difference against ±margin, Benjamini–Hochberg "
              "across all metrics; equivalent = TOST q < 0.05 and not flagged. MDE: the mean difference the "
@@ -166,7 +167,8 @@ def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.Data
         for m in metrics.get("margin_undefined", [])]
     if notes:
         lines.append("\nNotes:\n" + "".join(f"- {n}\n" for n in notes))
-    lines.append("\nDistance-stratified effects (every metric, every bin, bootstrap CIs): `by_distance.csv`.\n")
+    lines.append("\nDistance-stratified effects (every metric, every bin, bootstrap CIs, the same sign-flip test "
+                 "per bin with Benjamini–Hochberg within each metric across its bins): `by_distance.csv`.\n")
     lines.append("\n## Figures\n" + "".join(f"\n![{f.stem}]({f.name})\n" for f in figs))
     (outdir / "report.md").write_text("\n".join(lines))
     return figs

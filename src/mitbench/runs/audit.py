@@ -155,7 +155,7 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     t_cnn = time.perf_counter() - t_cnn
     if a.mode == "prompted":
         tests = compare(gen_whole, nat_whole, n_perm=a.n_perm, n_boot=a.n_boot, seed=cfg.seed, extra=extra)
-        dist = by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed)
+        dist = by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed, n_perm=a.n_perm)
     else:
         tests = compare_sets(gen_whole, nat_whole, n_boot=a.n_boot, seed=cfg.seed, extra=extra, family=family_of)
         # no unpaired equivalence test here: nothing unflagged is claimed equivalent
@@ -176,8 +176,8 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         "holdout_bp": ref.holdout_bp(), **spec.record(bg), **coding.record(), "n_metrics_tested": int(len(tests)),
         "flagged": flagged, "n_flagged": len(flagged), **equivalence_summary(tests), "verdicts": verdicts, **detector,
         **audit_suite.spec_metrics(detector),
-        "tests": {r.metric: {k: getattr(r, k) for k in ("mean_generated", "mean_natural", "fold", "fold_lo", "fold_hi",
-                                                         "p", "q", "margin", "tost_p", "tost_q", "mde", "mde_fold",
+        "tests": {r.metric: {k: getattr(r, k, None) for k in ("mean_generated", "mean_natural", "fold", "fold_lo",
+                                                               "fold_hi", "alternative", "p", "q", "margin", "tost_p", "tost_q", "mde", "mde_fold",
                                                          "status")} for r in tests.itertuples()},
         "notes": [f"{r.metric}: undefined in {len(windows) - r.n} window(s) (NaN), tested on {r.n}"
                   for r in undefined.itertuples()],
