@@ -6,7 +6,8 @@ AUROC per chunk distance from the seed, 95% window-bootstrap CIs), ``fold_change
 (generated / natural per metric with 95% CIs, flagged metrics in red, equivalent ones in green) and
 ``by_distance.png`` (generated − natural per distance bin for the count metrics).
 
-The first line of ``report.md`` (:func:`headline`) states the verdict and, when the run is not
+The first line of ``report.md`` (:func:`headline`) states the verdict, that the reference held fewer
+windows than requested when it did (:func:`window_shortfall`) and, when the run is not
 ``indistinguishable``, what it could not rule out: the metrics without enough data, the median
 minimum detectable effect, and the detector's AUROC interval.
 """
@@ -91,6 +92,16 @@ def distance_figure(dist: pd.DataFrame, path: Path) -> Path:
     return save_figure(fig, path)
 
 
+def window_shortfall(metrics: dict) -> str | None:
+    """``"underpowered: the reference holds only N windows of ..."`` when the reference gave fewer windows than
+    ``audit.n_windows`` asked for (``n_windows`` < ``n_windows_requested``), else None."""
+    n, wanted = metrics.get("n_windows"), metrics.get("n_windows_requested")
+    if n is None or wanted is None or n >= wanted:
+        return None
+    return (f"underpowered: the reference holds only {n} windows of {metrics['seed_len']:,} + {metrics['gen_len']:,} "
+            f"bp, {wanted} requested")
+
+
 def headline(metrics: dict, tests: pd.DataFrame) -> str:
     """The report's first line: generator, verdict, and what the run could and could not detect."""
     n, verdict = len(tests), metrics["verdict"]
@@ -100,6 +111,9 @@ def headline(metrics: dict, tests: pd.DataFrame) -> str:
     ci = metrics.get("cnn_auroc_ci")
     cnn = (f"CNN AUROC {fmt(metrics['cnn_auroc'])} {fmt_ci(*ci)}" if ci else "CNN detector not run")
     line = f"# Audit of `{metrics['generator']}`: **{verdict}**"
+    few = window_shortfall(metrics)
+    if few:
+        line += f" ({few})"
     if verdict == DISTINGUISHABLE:
         return f"{line}: {counts}; {cnn}"
     if verdict == INDISTINGUISHABLE:
