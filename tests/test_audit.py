@@ -89,6 +89,27 @@ def test_reference_with_n_runs_lowercase_and_records_audits(tmp_path):
     assert m["n_windows"] == 4
 
 
+def test_a_reference_too_short_for_the_request_gives_fewer_windows_and_says_so(tmp_path):
+    """40 tiles of 1,200 bp (chrA: 7 + 17 around its N run, chrB: 16) hold 20 audit windows with room for the
+    natural control's stretches: 30 requested -> 20, in metrics.json and on report.md's first line."""
+    rng = np.random.default_rng(0)
+    a = "".join(rng.choice(list("ACGT"), 30000))
+    b = "".join(rng.choice(list("ACGT"), 20000))
+    ref = _write_fa(tmp_path / "ref.fa.gz", [("chrA", a[:9000] + "N" * 500 + a[9500:]), ("chrB", b)])
+    m = _run(tmp_path / "out", f"reference={ref}", "generator=natural", "audit.n_windows=30", "audit.gen_len=1000",
+             "audit.bin_bp=500", "detector.enabled=false")
+    assert (m["n_windows_requested"], m["n_windows"], m["window_room"]) == (30, 20, 2)
+    assert len(m["generator_provenance"]["source_windows"]) == 20
+    first = (tmp_path / "out" / "report.md").read_text().splitlines()[0]
+    assert first.startswith(f"# Audit of `natural`: **{m['verdict']}** (underpowered: the reference holds only "
+                            "20 windows of 200 + 1,000 bp, 30 requested)")
+    assert any(n.startswith("underpowered: the reference holds only 20 windows") for n in m["notes"])
+    full = _run(tmp_path / "full", f"reference={ref}", "audit.n_windows=4", "audit.gen_len=1000", "audit.bin_bp=500",
+                "detector.enabled=false")
+    assert (full["n_windows_requested"], full["n_windows"]) == (4, 4)
+    assert "holds only" not in (tmp_path / "full" / "report.md").read_text().splitlines()[0]
+
+
 def test_bad_inputs_fail_clearly_and_write_nothing(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -114,6 +135,8 @@ def test_default_config_composes_with_every_logger(tmp_path):
     assert cfg.generator.name == "markov" and cfg.reference is None and cfg.audit.holdout
     names = sorted(type(lg).__name__ for lg in build_loggers(cfg, tmp_path))
     assert names == ["CSVLogger", "WandbLogger"]
+    a = cfg.audit  # the defaults the acceptance figures were measured at (docs/audit.md)
+    assert (a.n_windows, a.seed_len, a.gen_len, a.bin_bp) == (80, 1000, 20000, 2000)
     assert cfg.logger.wandb.name == "audit-markov"
     for g in ("natural", "markov", "copy_drift", "fasta", "hf_causal", "evo2"):
         node = compose([f"generator={g}", f"paths.output_dir={tmp_path}"], config_name="audit").generator

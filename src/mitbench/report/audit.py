@@ -6,7 +6,8 @@ AUROC per chunk distance from the seed, 95% window-bootstrap CIs), ``fold_change
 (generated / natural per metric with 95% CIs, flagged metrics in red, equivalent ones in green) and
 ``by_distance.png`` (generated − natural per distance bin for the count metrics).
 
-The first line of ``report.md`` (:func:`headline`) states the verdict and, when the run is not
+The first line of ``report.md`` (:func:`headline`) states the verdict, that the reference held fewer
+windows than requested when it did (:func:`window_shortfall`) and, when the run is not
 ``indistinguishable``, what it could not rule out: the metrics without enough data, the median
 minimum detectable effect, and the detector's AUROC interval.
 """
@@ -91,6 +92,16 @@ def distance_figure(dist: pd.DataFrame, path: Path) -> Path:
     return save_figure(fig, path)
 
 
+def window_shortfall(metrics: dict) -> str | None:
+    """``"underpowered: the reference holds only N windows of ..."`` when the reference gave fewer windows than
+    ``audit.n_windows`` asked for (``n_windows`` < ``n_windows_requested``), else None."""
+    n, wanted = metrics.get("n_windows"), metrics.get("n_windows_requested")
+    if n is None or wanted is None or n >= wanted:
+        return None
+    return (f"underpowered: the reference holds only {n} windows of {metrics['seed_len']:,} + {metrics['gen_len']:,} "
+            f"bp, {wanted} requested")
+
+
 def headline(metrics: dict, tests: pd.DataFrame) -> str:
     """The report's first line: generator, verdict, and what the run could and could not detect."""
     n, verdict = len(tests), metrics["verdict"]
@@ -100,6 +111,9 @@ def headline(metrics: dict, tests: pd.DataFrame) -> str:
     ci = metrics.get("cnn_auroc_ci")
     cnn = (f"CNN AUROC {fmt(metrics['cnn_auroc'])} {fmt_ci(*ci)}" if ci else "CNN detector not run")
     line = f"# Audit of `{metrics['generator']}`: **{verdict}**"
+    few = window_shortfall(metrics)
+    if few:
+        line += f" ({few})"
     if verdict == DISTINGUISHABLE:
         return f"{line}: {counts}; {cnn}"
     if verdict == INDISTINGUISHABLE:
@@ -131,8 +145,9 @@ def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.Data
              f"genome-nullomer k = {metrics['kmer_k_novel']}.\n",
              f"Generator provenance: `{ {k: v for k, v in prov.items() if k != 'source_windows'} }`\n",
              "Each metric compares the generated continuation with the true continuation of the same seed, "
-             "paired by window; p-values are two-sided sign-flip permutation tests (the natural-vs-natural "
-             "null), q-values Benjamini–Hochberg across all metrics; flagged = q < 0.05. Equivalence: margin = "
+             "paired by window; p-values are sign-flip permutation tests (the natural-vs-natural null), two-sided "
+             "except memorisation (`memo_*`: one-sided, only longer matches than natural DNA's count), q-values "
+             "Benjamini–Hochberg across all metrics; flagged = q < 0.05. Equivalence: margin = "
              f"{fmt(metrics['equivalence_delta'])} × the natural windows' between-window SD of the metric; "
              "TOST = two one-sided sign-flip tests of the mean difference against ±margin, Benjamini–Hochberg "
              "across all metrics; equivalent = TOST q < 0.05 and not flagged. MDE: the mean difference the "
@@ -166,7 +181,8 @@ def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.Data
         for m in metrics.get("margin_undefined", [])]
     if notes:
         lines.append("\nNotes:\n" + "".join(f"- {n}\n" for n in notes))
-    lines.append("\nDistance-stratified effects (every metric, every bin, bootstrap CIs): `by_distance.csv`.\n")
+    lines.append("\nDistance-stratified effects (every metric, every bin, bootstrap CIs, the same sign-flip test "
+                 "per bin with Benjamini–Hochberg within each metric across its bins): `by_distance.csv`.\n")
     lines.append("\n## Figures\n" + "".join(f"\n![{f.stem}]({f.name})\n" for f in figs))
     (outdir / "report.md").write_text("\n".join(lines))
     return figs

@@ -27,7 +27,7 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from mitbench.data.audit.chunks import ChunkDataModule
-from mitbench.data.audit.windows import Reference, audit_windows, holdout_of, random_prompts
+from mitbench.data.audit.windows import WINDOW_ROOM, Reference, audit_windows, holdout_of, random_prompts
 from mitbench.engine.session import format_metrics, write_run_config
 from mitbench.engine.loggers import build_loggers, log_run
 from mitbench.metrics.audit.auroc import detector_summary
@@ -43,6 +43,9 @@ from mitbench.runs.sweeps import job_sweep_id
 from mitbench.suites import audit as audit_suite
 
 log = logging.getLogger(__name__)
+# per-metric fields of metrics.json's "tests" (tests.csv has every column); unprompted runs have no "alternative"
+TEST_FIELDS = ("mean_generated", "mean_natural", "fold", "fold_lo", "fold_hi", "alternative", "p", "q", "margin",
+               "tost_p", "tost_q", "mde", "mde_fold", "status")
 
 
 def default_reference() -> Path:
@@ -100,8 +103,11 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         raise ValueError(f"audit.mode must be 'prompted' or 'unprompted', got {a.mode!r}")
     reference = Path(cfg.reference) if cfg.reference else default_reference()
     generator = hydra.utils.instantiate(cfg.generator)
-    windows = (generator.own_windows(reference, a.seed_len, a.gen_len)
-               or audit_windows(reference, a.n_windows, a.seed_len, a.gen_len, seed=cfg.seed))
+    windows = generator.own_windows(reference, a.seed_len, a.gen_len)
+    # a reference too short for audit.n_windows gives as many windows as it holds (with room for the natural
+    # control and for fitting), recorded as n_windows_requested / n_windows and on report.md's first line
+    requested = len(windows) if windows else int(a.n_windows)
+    windows = windows or audit_windows(reference, a.n_windows, a.seed_len, a.gen_len, seed=cfg.seed, room=WINDOW_ROOM)
     ref = Reference(reference, holdout_of(windows) if a.holdout else {})
     generator.fit(ref)
     # unprompted: random prompts, so generated and natural continuations are two unpaired sets
@@ -155,7 +161,7 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     t_cnn = time.perf_counter() - t_cnn
     if a.mode == "prompted":
         tests = compare(gen_whole, nat_whole, n_perm=a.n_perm, n_boot=a.n_boot, seed=cfg.seed, extra=extra)
-        dist = by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed)
+        dist = by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed, n_perm=a.n_perm)
     else:
         tests = compare_sets(gen_whole, nat_whole, n_boot=a.n_boot, seed=cfg.seed, extra=extra, family=family_of)
         # no unpaired equivalence test here: nothing unflagged is claimed equivalent
@@ -171,16 +177,18 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         "model": generator.name, "mode": "generate", "suite": audit_suite.NAME, "suite_version": audit_suite.VERSION,
         "n_sequences": len(windows), "verdict": audit_verdict(tests, detector.get("cnn_auroc_ci")),
         "generator": generator.name, "generator_provenance": generator.provenance(),
-        "reference": str(reference), "n_windows": len(windows), "seed_len": int(a.seed_len),
+        "reference": str(reference), "n_windows_requested": requested, "n_windows": len(windows),
+        "window_room": WINDOW_ROOM, "seed_len": int(a.seed_len),
         "gen_len": int(a.gen_len), "seed": int(cfg.seed), "holdout": bool(a.holdout), "audit_mode": str(a.mode),
         "holdout_bp": ref.holdout_bp(), **spec.record(bg), **coding.record(), "n_metrics_tested": int(len(tests)),
         "flagged": flagged, "n_flagged": len(flagged), **equivalence_summary(tests), "verdicts": verdicts, **detector,
         **audit_suite.spec_metrics(detector),
-        "tests": {r.metric: {k: getattr(r, k) for k in ("mean_generated", "mean_natural", "fold", "fold_lo", "fold_hi",
-                                                         "p", "q", "margin", "tost_p", "tost_q", "mde", "mde_fold",
-                                                         "status")} for r in tests.itertuples()},
+        "tests": {r.metric: {k: getattr(r, k, None) for k in TEST_FIELDS} for r in tests.itertuples()},
         "notes": [f"{r.metric}: undefined in {len(windows) - r.n} window(s) (NaN), tested on {r.n}"
-                  for r in undefined.itertuples()],
+                  for r in undefined.itertuples()] + ([
+            f"underpowered: the reference holds only {len(windows)} windows of {a.seed_len} + {a.gen_len} bp, "
+            f"{requested} requested (audit.n_windows; {WINDOW_ROOM} tiles of the reference per window)"]
+            if len(windows) < requested else []),
         "time_generate_s": round(t_gen, 3), "time_metrics_s": round(t_feat, 3), "time_cnn_s": round(t_cnn, 3),
     }
     sweep = job_sweep_id()

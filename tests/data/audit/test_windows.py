@@ -3,7 +3,7 @@ import gzip
 import numpy as np
 import pytest
 
-from mitbench.data.audit.windows import Reference, audit_windows, holdout_of, sample_tiles
+from mitbench.data.audit.windows import WINDOW_ROOM, Reference, audit_windows, holdout_of, sample_tiles
 
 
 def _write(path, records):
@@ -54,10 +54,22 @@ def test_reference_masks_the_holdout(messy_reference):
         assert all(w.contig != contig or start + 300 <= w.start or start >= w.end for w in wins)
 
 
-def test_too_few_windows_names_the_reference(messy_reference):
+def test_a_short_reference_gives_as_many_windows_as_it_holds(messy_reference):
+    """chrA has N-free stretches of 1,500, 1,200 and 2,999 bp (an N run at 1,500, R at 3,000), chrB 5,000 bp:
+    1 + 2 = 3 tiles of 2,000 bp. 9 requested -> 3 (room 1) or 1 (room 2, the audit's); the draw for a count is the
+    one sample_tiles makes; not one window -> a clear error."""
     path, _ = messy_reference
-    with pytest.raises(ValueError, match=r"ref\.fa\.gz: only \d+ non-overlapping N-free stretches of 2000 bp, 9 needed"):
-        audit_windows(path, 9, 500, 1500, seed=0)
+    assert len(audit_windows(path, 9, 500, 1500, seed=0)) == 3
+    one = audit_windows(path, 9, 500, 1500, seed=0, room=WINDOW_ROOM)
+    assert len(one) == 1 and one == audit_windows(path, 1, 500, 1500, seed=0)
+    c, s, q = sample_tiles(Reference(path).contigs, 1, 2000, seed=0)[0]
+    assert (one[0].contig, one[0].start, one[0].seed + one[0].continuation) == (c, s, q)
+    assert audit_windows(path, 2, 100, 400, seed=3) == audit_windows(path, 2, 100, 400, seed=3, room=WINDOW_ROOM)
+    with pytest.raises(ValueError, match=r"ref\.fa\.gz: only 3 non-overlapping N-free stretches of 2000 bp, "
+                                         r"4 needed for one audit window"):
+        audit_windows(path, 9, 500, 1500, seed=0, room=4)
+    with pytest.raises(ValueError, match=r"only \d+ non-overlapping N-free stretches of 2000 bp, 9 needed"):
+        sample_tiles(Reference(path).contigs, 9, 2000, seed=0)  # the natural control's draw still fails clearly
 
 
 def test_bad_lengths():

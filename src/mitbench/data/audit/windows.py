@@ -5,7 +5,8 @@ passes: the first lists candidate tiles, the second cuts out the chosen ones, so
 chromosome-scale FASTA is never held whole. Tiles are consecutive, non-overlapping
 ``seed_len + gen_len``-bp slots laid from the start of each N-free stretch; ``n`` of them are drawn
 without replacement with ``numpy.random.default_rng(seed)``, so the same reference, lengths and
-seed give the same windows on any machine.
+seed give the same windows on any machine. The audit draws at most one window per
+:data:`WINDOW_ROOM` slots (:func:`audit_windows`): a short reference gives fewer windows, not an error.
 
 :class:`Reference` is the genome a generator may be fitted on: the same file with every held-out
 interval (audit windows and natural-control windows) replaced by ``N``, so nothing fitted on it
@@ -20,6 +21,14 @@ from typing import Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from mitbench.data.core.genome import Contig, acgt_stretches, iter_contigs
+
+
+#: Tile slots of the reference the audit keeps per audit window: the window itself and one more, so the
+#: natural control always finds its own N-free stretch per window outside the audit windows (every
+#: untouched slot holds one continuation), and at least half of the reference is left for what a
+#: generator is fitted on and for the genome background the metrics compare against. The same for every
+#: generator, so every generator of a reference, lengths and seed audits the same windows.
+WINDOW_ROOM = 2
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,28 @@ class Reference:
         return sum(e - s for spans in self.holdout.values() for s, e in spans)
 
 
+def _tile_slots(contigs: Iterable[Contig], tile_len: int) -> list[tuple[int, int]]:
+    """``(contig ordinal, start)`` of every tile slot: consecutive ``tile_len``-bp slots from the start of
+    each N-free stretch."""
+    slots: list[tuple[int, int]] = []
+    for ordinal, contig in enumerate(contigs):
+        for s, e in acgt_stretches(contig.sequence, tile_len):
+            slots.extend((ordinal, start) for start in range(s, e - tile_len + 1, tile_len))
+    return slots
+
+
+def _cut(contigs: Iterable[Contig], chosen: list[tuple[int, int]], tile_len: int) -> list[tuple[str, int, str]]:
+    """The chosen slots' ``(contig, start, sequence)``, in the order given (second pass over the contigs)."""
+    wanted: dict[int, list[int]] = {}
+    for ordinal, start in chosen:
+        wanted.setdefault(ordinal, []).append(start)
+    cut: dict[tuple[int, int], tuple[str, str]] = {}
+    for ordinal, contig in enumerate(contigs):
+        for start in wanted.get(ordinal, []):
+            cut[(ordinal, start)] = (contig.name, contig.sequence[start:start + tile_len])
+    return [(cut[c][0], c[1], cut[c][1]) for c in chosen]
+
+
 def sample_tiles(contigs: Callable[[], Iterable[Contig]], n: int, tile_len: int, seed: int,
                  what: str = "reference") -> list[tuple[str, int, str]]:
     """Draw ``n`` non-overlapping N-free tiles of ``tile_len`` bp, streaming the contigs twice.
@@ -113,48 +144,60 @@ def sample_tiles(contigs: Callable[[], Iterable[Contig]], n: int, tile_len: int,
     """
     if n < 1 or tile_len < 1:
         raise ValueError(f"need n >= 1 and tile_len >= 1, got n={n}, tile_len={tile_len}")
-    slots: list[tuple[int, int]] = []  # (contig ordinal, start)
-    for ordinal, contig in enumerate(contigs()):
-        for s, e in acgt_stretches(contig.sequence, tile_len):
-            slots.extend((ordinal, start) for start in range(s, e - tile_len + 1, tile_len))
+    slots = _tile_slots(contigs(), tile_len)
     if len(slots) < n:
         raise ValueError(f"{what}: only {len(slots)} non-overlapping N-free stretches of {tile_len} bp, "
                          f"{n} needed; use a larger reference or fewer/shorter windows")
     pick = np.random.default_rng(seed).choice(len(slots), size=n, replace=False)
-    chosen = [slots[i] for i in pick]
-    wanted: dict[int, list[int]] = {}
-    for ordinal, start in chosen:
-        wanted.setdefault(ordinal, []).append(start)
-    cut: dict[tuple[int, int], tuple[str, str]] = {}
-    for ordinal, contig in enumerate(contigs()):
-        for start in wanted.get(ordinal, []):
-            cut[(ordinal, start)] = (contig.name, contig.sequence[start:start + tile_len])
-    return [(cut[c][0], c[1], cut[c][1]) for c in chosen]
+    return _cut(contigs(), [slots[i] for i in pick], tile_len)
 
 
-def audit_windows(path: str | Path, n_windows: int, seed_len: int, gen_len: int, seed: int) -> list[AuditWindow]:
-    """Seeded, mutually disjoint, N-free audit windows of a reference.
+def audit_windows(path: str | Path, n_windows: int, seed_len: int, gen_len: int, seed: int,
+                  room: int = 1) -> list[AuditWindow]:
+    """Seeded, mutually disjoint, N-free audit windows of a reference: ``n_windows`` of them, or as many
+    as the reference holds.
+
+    The reference is cut into ``S`` consecutive ``seed_len + gen_len``-bp tile slots
+    (:func:`sample_tiles`); ``min(n_windows, S // room)`` of them are drawn. The draw for a given count is
+    the one :func:`sample_tiles` makes, so the same reference, lengths, count and seed give the same
+    windows whatever ``n_windows`` asked for. The audit passes ``room`` = :data:`WINDOW_ROOM`.
 
     Parameters
     ----------
     path : str or Path
         Reference FASTA.
     n_windows : int
-        Number of windows (their seeds prompt the generator; their continuations are the truth).
+        Windows wanted (their seeds prompt the generator; their continuations are the truth), >= 1.
     seed_len, gen_len : int
         Prompt and continuation lengths in bp (both >= 1).
     seed : int
         Seed of the draw.
+    room : int
+        Tile slots of the reference per window (>= 1): 1 draws up to every slot.
 
     Returns
     -------
     list of AuditWindow
-        Sorted by (contig name, start).
+        Sorted by (contig name, start); fewer than ``n_windows`` when ``S // room < n_windows``.
+
+    Raises
+    ------
+    ValueError
+        Naming the reference, when not one window fits (``S < room``).
     """
     if seed_len < 1 or gen_len < 1:
         raise ValueError(f"seed_len and gen_len must be >= 1, got {seed_len} and {gen_len}")
+    if n_windows < 1 or room < 1:
+        raise ValueError(f"need n_windows >= 1 and room >= 1, got n_windows={n_windows}, room={room}")
     ref = Reference(Path(path))
-    tiles = sample_tiles(ref.contigs, n_windows, seed_len + gen_len, seed, what=str(path))
+    tile_len = seed_len + gen_len
+    slots = _tile_slots(ref.contigs(), tile_len)
+    n = min(n_windows, len(slots) // room)
+    if n < 1:
+        raise ValueError(f"{path}: only {len(slots)} non-overlapping N-free stretches of {tile_len} bp, "
+                         f"{room} needed for one audit window; use a larger reference or shorter windows")
+    pick = np.random.default_rng(seed).choice(len(slots), size=n, replace=False)
+    tiles = _cut(ref.contigs(), [slots[i] for i in pick], tile_len)
     wins = [AuditWindow(window_id(c, s, s + len(q)), c, s, q[:seed_len], q[seed_len:]) for c, s, q in tiles]
     return sorted(wins, key=lambda w: (w.contig, w.start))
 

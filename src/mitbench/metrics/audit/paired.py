@@ -6,8 +6,11 @@ the genome's true continuation ``R_i`` of the same seed give one paired differen
 ``d_i = m(G_i) - m(R_i)`` per metric ``m``. Under the null "generated DNA is exchangeable with
 natural DNA given the seed" each ``d_i`` is symmetric about 0, so flipping signs gives its exact
 null distribution (the natural-vs-natural null; the ``natural`` generator realises it, drawing
-its continuations from windows disjoint from the audit windows and from each other). Two-sided,
-+1-corrected p-values; Benjamini–Hochberg across all metrics; ``flagged`` = q < 0.05.
+its continuations from windows disjoint from the audit windows and from each other). +1-corrected
+p-values, two-sided except for the metrics in :data:`ALTERNATIVES` (memorisation: one-sided, only
+*longer* matches than natural DNA's are evidence); Benjamini–Hochberg across all metrics;
+``flagged`` = q < 0.05. Per distance bin (:func:`by_distance`) the same test, with BH within each
+metric across its bins.
 
 Beside it, per metric, the equivalence test of :mod:`.equivalence`: margin ``δ · SD(m(R))``, a
 sign-flip TOST against ±margin (Benjamini–Hochberg across all metrics, as the difference test),
@@ -25,31 +28,46 @@ from mitbench.metrics.audit.features import family_of
 
 ALPHA = eq.ALPHA
 EQUIVALENCE_COLUMNS = ("sd_natural", "margin", "tost_p", "tost_q", "mde", "mde_fold", "status")
+TWO_SIDED, GREATER = "two-sided", "greater"
+#: metric-name prefix -> alternative of its difference test (every other metric: two-sided). Memorisation
+#: is the generated continuation matching the genome for *longer* than the natural one; shorter matches
+#: (a generator without the genome's repeats) are a repeat difference the repeats family already tests.
+ALTERNATIVES = {"memo_": GREATER}
 
 
-def signflip_pvalue(d: np.ndarray, n_perm: int = 9999, seed: int = 0) -> float:
-    """Two-sided sign-flip p-value of ``mean(d) == 0``: ``(1 + #{|mean(s d)| >= |mean(d)|}) / (1 + P)``.
+def alternative_of(metric: str) -> str:
+    """The alternative of ``metric``'s difference test: :data:`GREATER` for a prefix in :data:`ALTERNATIVES`,
+    else :data:`TWO_SIDED`."""
+    return next((alt for prefix, alt in ALTERNATIVES.items() if metric.startswith(prefix)), TWO_SIDED)
 
-    All ``2**n`` sign patterns are enumerated when that is at most ``n_perm``. Differences that
-    are all (near) zero give p = 1 (no evidence: near-zero variance is zero). NaN when ``d`` is empty.
+
+def signflip_pvalue(d: np.ndarray, n_perm: int = 9999, seed: int = 0, alternative: str = TWO_SIDED) -> float:
+    """Sign-flip p-value of ``mean(d) == 0``, +1-corrected: ``(1 + #{T(s d) >= T(d)}) / (1 + P)``.
+
+    ``T = |mean|`` for ``alternative="two-sided"``, ``T = mean`` for ``"greater"`` (H1: ``mean(d) > 0``;
+    a negative mean gives p near 1). All ``2**n`` sign patterns are enumerated when that is at most
+    ``n_perm`` (then ``#{...} / 2**n``, the identity among them). Differences that are all (near) zero give
+    p = 1 (no evidence: near-zero variance is zero). NaN when ``d`` is empty.
     """
+    if alternative not in (TWO_SIDED, GREATER):
+        raise ValueError(f"alternative must be {TWO_SIDED!r} or {GREATER!r}, got {alternative!r}")
     d = np.asarray(d, float)
     if d.size == 0:
         return float("nan")
     scale = max(1.0, float(np.abs(d).max()))
     if np.all(np.abs(d) <= 1e-12 * scale):
         return 1.0
-    observed = abs(d.mean())
+    stat = np.abs if alternative == TWO_SIDED else (lambda x: x)
+    observed = stat(d.mean())
     tol = 1e-12 * scale  # equal statistics up to rounding count as "as extreme"
     if 2 ** d.size <= n_perm:
         signs = 1 - 2 * ((np.arange(2 ** d.size)[:, None] >> np.arange(d.size)) & 1)
-        null = np.abs((signs * d).mean(1))
-        return float((null >= observed - tol).mean())
+        return float((stat((signs * d).mean(1)) >= observed - tol).mean())
     rng = np.random.default_rng(seed)
     hits = 0
     for lo in range(0, n_perm, 2000):  # blocks keep the sign matrix small
         signs = rng.choice(np.array([-1.0, 1.0]), size=(min(2000, n_perm - lo), d.size))
-        hits += int((np.abs((signs * d).mean(1)) >= observed - tol).sum())
+        hits += int((stat((signs * d).mean(1)) >= observed - tol).sum())
     return (1 + hits) / (1 + n_perm)
 
 
@@ -99,8 +117,10 @@ def compare(gen: pd.DataFrame, real: pd.DataFrame, n_perm: int = 9999, n_boot: i
     -------
     DataFrame
         One row per metric: ``metric, family, n, mean_generated, mean_natural, diff, diff_lo,
-        diff_hi, fold, fold_lo, fold_hi, p, q, flagged`` and the equivalence columns ``sd_natural,
-        margin, tost_p, tost_q, mde, mde_fold, status`` (margin and MDE in the metric's units).
+        diff_hi, fold, fold_lo, fold_hi, alternative, p, q, flagged`` and the equivalence columns
+        ``sd_natural, margin, tost_p, tost_q, mde, mde_fold, status`` (margin and MDE in the metric's
+        units). ``p`` is one-sided for the metrics in :data:`ALTERNATIVES`; the TOST and the MDE
+        (two-sided, so conservative for those) are the same for every metric.
     """
     if len(gen) != len(real):
         raise ValueError(f"{len(gen)} generated vs {len(real)} natural rows; they must pair by window")
@@ -110,7 +130,8 @@ def compare(gen: pd.DataFrame, real: pd.DataFrame, n_perm: int = 9999, n_boot: i
     for i, (metric, (g, r)) in enumerate(pairs.items()):
         row = {"metric": metric, "family": family_of(metric),
                **paired_bootstrap(g, r, n_boot, seed + i)}
-        row["p"] = signflip_pvalue(g - r, n_perm, seed + i)
+        row["alternative"] = alternative_of(metric)
+        row["p"] = signflip_pvalue(g - r, n_perm, seed + i, row["alternative"])
         row["margin"] = eq.equivalence_margin(r, delta)
         row["sd_natural"] = row["margin"] / delta
         row["tost_p"] = eq.tost_pvalue(g - r, row["margin"], n_perm, seed + i)
@@ -126,11 +147,20 @@ def compare(gen: pd.DataFrame, real: pd.DataFrame, n_perm: int = 9999, n_boot: i
 
 
 def by_distance(gen_bins: pd.DataFrame, real_bins: pd.DataFrame, n_boot: int = 2000,
-                seed: int = 0) -> pd.DataFrame:
-    """Effects per metric and distance bin: ``metric, distance_bp, n, ..., diff (CI), fold (CI)``.
+                seed: int = 0, n_perm: int = 9999) -> pd.DataFrame:
+    """Effects and tests per metric and distance bin.
 
     ``gen_bins`` / ``real_bins`` have columns ``window, distance_bp`` and the metrics, aligned row
-    by row (same window and bin).
+    by row (same window and bin). Each bin gets the whole-continuation test of :func:`compare` on its
+    own paired differences (same alternative per metric, :data:`ALTERNATIVES`); ``q`` is
+    Benjamini–Hochberg *within the metric across its bins* (the family is "where along the
+    continuation does this metric differ"), ``flagged`` = q < :data:`ALPHA`.
+
+    Returns
+    -------
+    DataFrame
+        One row per metric and bin: ``metric, family, distance_bp, n, mean_generated, mean_natural,
+        diff, diff_lo, diff_hi, fold, fold_lo, fold_hi, alternative, p, q, flagged``.
     """
     rows = []
     metrics = [c for c in gen_bins.columns if c not in ("window", "distance_bp")]
@@ -138,6 +168,13 @@ def by_distance(gen_bins: pd.DataFrame, real_bins: pd.DataFrame, n_boot: int = 2
         r_part = real_bins.loc[g_part.index]
         for i, m in enumerate(metrics):
             g, r = _pairs(g_part, r_part, m)
+            alt = alternative_of(m)
             rows.append({"metric": m, "family": family_of(m), "distance_bp": int(dist),
-                         **paired_bootstrap(g, r, n_boot, seed + 1000 * j + i)})
-    return pd.DataFrame(rows)
+                         **paired_bootstrap(g, r, n_boot, seed + 1000 * j + i), "alternative": alt,
+                         "p": signflip_pvalue(g - r, n_perm, seed + 1000 * j + i, alt)})
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table.assign(q=pd.Series(dtype=float), flagged=pd.Series(dtype=bool))
+    table["q"] = table.groupby("metric", sort=False)["p"].transform(lambda p: bh_adjust(p.to_numpy()))
+    table["flagged"] = table["q"] < ALPHA
+    return table
