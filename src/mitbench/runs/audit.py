@@ -131,19 +131,16 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     coding = CodingReference.count(c.sequence for c in bg_ref.contigs())  # codon tables of the reference genes
     gen_whole, gen_bins = feature_tables(generated, bg, spec, coding)
     nat_whole, nat_bins = feature_tables(natural, bg, spec, coding)
-    # memorisation: exact matches to the genome. A generated continuation is matched against the genome the
-    # generator learned from, audit windows included (reproducing the true continuation is memorising), less
-    # the stretches it was handed as its own output (the natural control's sources); a true continuation
-    # against the genome without the audit windows (it would match itself). A training genome: unmasked, both.
-    used = {contig: sorted(spans) for contig, spans in generator.reference_used().items()}
-    indexes = [("memo", (Reference(reference, used), bg_ref))]
+    # memorisation: exact matches to the genome without the audit windows (the k-mer background's masked reference),
+    # both sides; a generated continuation also against its own window's true continuation (reproducing it is
+    # memorising), so the two sides search the same genome up to that one window. A training genome: unmasked.
+    indexes = [("memo", bg_ref, natural)]
     if a.training_genome:
-        train = Reference(Path(a.training_genome))
-        indexes.append(("memo_train", (train, train)))
-    for prefix, (gen_genome, nat_genome) in indexes:
-        tables = {}
-        for side, seqs, genome in (("gen", generated, gen_genome), ("nat", natural, nat_genome)):
-            tables[side] = memo_tables(seqs, (c.sequence for c in genome.contigs()), spec.bin_bp, spec.n_bins, prefix)
+        indexes.append(("memo_train", Reference(Path(a.training_genome)), None))
+    for prefix, genome, own in indexes:
+        tables = {side: memo_tables(seqs, (c.sequence for c in genome.contigs()), spec.bin_bp, spec.n_bins, prefix,
+                                    own=own if side == "gen" else None)
+                  for side, seqs in (("gen", generated), ("nat", natural))}
         gen_whole, nat_whole, gen_bins, nat_bins = (
             pd.concat([t.reset_index(drop=True), part.reset_index(drop=True)], axis=1) for t, part in
             ((gen_whole, tables["gen"][0]), (nat_whole, tables["nat"][0]), (gen_bins, tables["gen"][1]),

@@ -109,3 +109,18 @@ def test_memo_tables_by_distance_bin_fade_where_the_copy_ends():
     assert gen_bins[2] == gen_bins[3] == 0.0
     assert bins.iloc[1]["memo_longest_bp"] >= 700  # a match straddling the bin edge counts its full length
     assert (bins.iloc[4:]["memo_frac_ge50"] == 0).all()
+
+
+def test_own_text_counts_for_its_query_only_and_is_the_positionwise_maximum():
+    from mitbench.metrics.audit.memorisation import memo_tables
+
+    rng = np.random.default_rng(7)
+    genome = "".join(rng.choice(list("ACGT"), size=5_000))
+    own = "".join(rng.choice(list("ACGT"), size=400))
+    copy = own[:150] + "".join(rng.choice(list("ACGT"), size=250))  # copies its own text's first 150 bp
+    other = "".join(rng.choice(list("ACGT"), size=400))
+    whole, _ = memo_tables([copy, other], [genome], bin_bp=200, n_bins=2, own=[own, own[::-1]])
+    alone, _ = memo_tables([copy, other], [genome], bin_bp=200, n_bins=2)
+    assert whole.loc[0, "memo_longest_bp"] >= 150 and alone.loc[0, "memo_longest_bp"] < 30
+    assert whole.loc[1, "memo_longest_bp"] == alone.loc[1, "memo_longest_bp"]  # a reversed (not complemented) text adds nothing long
+    assert whole.loc[0, "memo_frac_ge50"] >= 150 / 400
