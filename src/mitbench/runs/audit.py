@@ -134,17 +134,16 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     # memorisation: exact matches to the genome without the audit windows (the k-mer background's masked reference),
     # both sides; a generated continuation also against its own window's true continuation (reproducing it is
     # memorising), so the two sides search the same genome up to that one window. A training genome: unmasked.
-    indexes = [("memo", bg_ref, natural)]
+    indexes = [("memo", bg_ref, list(natural))]
     if a.training_genome:
-        indexes.append(("memo_train", Reference(Path(a.training_genome)), None))
-    for prefix, genome, own in indexes:
-        tables = {side: memo_tables(seqs, (c.sequence for c in genome.contigs()), spec.bin_bp, spec.n_bins, prefix,
-                                    own=own if side == "gen" else None)
-                  for side, seqs in (("gen", generated), ("nat", natural))}
+        indexes.append(("memo_train", Reference(Path(a.training_genome)), [None] * len(natural)))
+    n, nb = len(generated), len(generated) * spec.n_bins
+    for prefix, genome, own in indexes:  # one index per genome for both sides: rows split after
+        whole, bins = memo_tables(generated + natural, (c.sequence for c in genome.contigs()), spec.bin_bp,
+                                  spec.n_bins, prefix, own=own + [None] * len(natural))
         gen_whole, nat_whole, gen_bins, nat_bins = (
             pd.concat([t.reset_index(drop=True), part.reset_index(drop=True)], axis=1) for t, part in
-            ((gen_whole, tables["gen"][0]), (nat_whole, tables["nat"][0]), (gen_bins, tables["gen"][1]),
-             (nat_bins, tables["nat"][1])))
+            ((gen_whole, whole[:n]), (nat_whole, whole[n:]), (gen_bins, bins[:nb]), (nat_bins, bins[nb:])))
     t_feat = time.perf_counter() - t_feat
 
     loggers = build_loggers(cfg, stage_dir)

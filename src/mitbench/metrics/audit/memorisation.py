@@ -177,10 +177,10 @@ def region_stats(cover: np.ndarray, lo: int, hi: int, min_bp: int = MIN_MATCH_BP
 
 
 def memo_tables(queries: Sequence[str], genome: Iterable[str], bin_bp: int, n_bins: int, prefix: str = "memo",
-                batch_bp: int = BATCH_BP, own: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                batch_bp: int = BATCH_BP, own: Sequence[str | None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Feature columns ``<prefix>_longest_bp`` and ``<prefix>_frac_ge50`` of each query.
 
-    ``own[q]``, when given, is one more text query ``q`` alone is matched against (either strand): a
+    ``own[q]``, when given (None: nothing), is one more text query ``q`` alone is matched against (either strand): a
     generated continuation against the genome without the audit windows *and* its own window's true
     continuation, so copying it counts, while the search space differs from the true continuation's (the
     genome without the audit windows) by that one window only. A match never spans the two texts, so the
@@ -200,7 +200,8 @@ def memo_tables(queries: Sequence[str], genome: Iterable[str], bin_bp: int, n_bi
     if own is not None:
         if len(own) != len(queries):
             raise ValueError(f"own: {len(own)} texts for {len(queries)} queries")
-        stats = [np.maximum(ms, matching_statistics([q], [o], batch_bp)[0]) for ms, q, o in zip(stats, queries, own)]
+        stats = [ms if o is None else np.maximum(ms, matching_statistics([q], [o], batch_bp)[0])
+                 for ms, q, o in zip(stats, queries, own)]
     for ms in stats:
         cover = match_cover(ms)
         whole.append(region_stats(cover, 0, cover.size))
