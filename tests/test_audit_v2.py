@@ -82,6 +82,8 @@ def test_unprompted_mode_compares_unpaired_sets(tmp_path):
     assert {"auc", "n_generated", "n_natural"} <= set(tests.columns)
     memo = tests.set_index("metric").loc["memo_longest_bp"]
     assert memo["auc"] == 1.0 and memo["flagged"]  # every copy beats every natural window
+    alt = tests.set_index("metric")["alternative"]  # memorisation one-sided in both modes
+    assert set(alt[alt.index.str.startswith("memo_")]) == {"greater"} and alt["gc_fraction"] == "two-sided"
     prompts = (out / "prompts.fa").read_text().split()[1::2]
     windows = audit_windows(default_reference(), 12, 200, 1000, seed=0)
     assert prompts == [w.seed for w in random_prompts(windows, seed=2)] and prompts[0] != windows[0].seed

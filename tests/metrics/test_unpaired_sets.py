@@ -39,3 +39,18 @@ def test_compare_sets_and_by_distance_tables():
     rb = pd.DataFrame({"window": np.repeat(range(25), 2), "distance_bp": [0, 500] * 25, "a": rng.normal(size=50)})
     d = sets_by_distance(gb, rb, n_boot=50)
     assert list(d["distance_bp"]) == [0, 500] and (d["n_generated"] == 20).all() and (d["n_natural"] == 25).all()
+
+
+def test_one_sided_alternative_flags_only_an_excess():
+    rng = np.random.default_rng(2)
+    low, high, base = rng.normal(-2, 1, 30), rng.normal(2, 1, 30), rng.normal(0, 1, 30)
+    two, one = set_effects(high, base, n_boot=0), set_effects(high, base, n_boot=0, alternative="greater")
+    assert one["p"] == pytest.approx(two["p"] / 2)  # continuous data: the one-sided p is half the two-sided
+    assert set_effects(low, base, n_boot=0)["p"] < 1e-6
+    assert set_effects(low, base, n_boot=0, alternative="greater")["p"] > 0.999  # a deficit is not an excess
+    with pytest.raises(ValueError, match="alternative"):
+        set_effects(high, base, alternative="less")
+    gen, real = pd.DataFrame({"memo_x": low, "k": low}), pd.DataFrame({"memo_x": base, "k": base})
+    t = compare_sets(gen, real, n_boot=0, alternative=lambda m: "greater" if m.startswith("memo_") else "two-sided")
+    assert list(t["alternative"]) == ["greater", "two-sided"]
+    assert list(t["flagged"]) == [False, True]  # the same deficit: flagged two-sided only

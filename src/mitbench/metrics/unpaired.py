@@ -135,16 +135,20 @@ def unpaired_block(prefix: str, better: np.ndarray, worse: np.ndarray, n_boot: i
     return out
 
 
-def set_effects(generated: np.ndarray, natural: np.ndarray, n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
+def set_effects(generated: np.ndarray, natural: np.ndarray, n_boot: int = 1000, seed: int = 0,
+                alternative: str = "two-sided") -> dict[str, Any]:
     """Two independently drawn sets of one metric: means, their difference and fold change with
     percentile CIs (each set resampled within itself), the all-pairs win rate of ``generated`` over
-    ``natural`` (``auc``, ties fail) with its CI, and a two-sided Mann–Whitney p-value
-    (``2 min(p_greater, p_less)``, capped at 1; 1 when every value of both sets is equal).
+    ``natural`` (``auc``, ties fail) with its CI, and a Mann–Whitney p-value: two-sided
+    (``2 min(p_greater, p_less)``, capped at 1) or, for ``alternative="greater"``, one-sided
+    (H1: ``generated`` tends to exceed ``natural``); 1 when every value of both sets is equal.
 
     Keys: ``n`` (the smaller set), ``n_generated``, ``n_natural``, ``mean_generated``, ``mean_natural``,
     ``diff``, ``diff_lo``, ``diff_hi``, ``fold``, ``fold_lo``, ``fold_hi`` (NaN when the natural mean's
     replicates touch 0), ``auc``, ``auc_lo``, ``auc_hi``, ``p``. Non-finite values are dropped first.
     """
+    if alternative not in ("two-sided", "greater"):
+        raise ValueError(f"alternative must be 'two-sided' or 'greater', got {alternative!r}")
     g, r = (np.asarray(x, float) for x in (generated, natural))
     g, r = g[np.isfinite(g)], r[np.isfinite(r)]
     out: dict[str, Any] = {"n": int(min(g.size, r.size)), "n_generated": int(g.size), "n_natural": int(r.size)}
@@ -164,6 +168,8 @@ def set_effects(generated: np.ndarray, natural: np.ndarray, n_boot: int = 1000, 
     out["auc"], out["auc_lo"], out["auc_hi"] = up["x_auc"], up.get("x_auc_ci_low", NAN), up.get("x_auc_ci_high", NAN)
     if np.ptp(np.concatenate([g, r])) <= 1e-12 * max(1.0, float(np.abs(np.concatenate([g, r])).max())):
         out["p"] = 1.0  # near-zero variance is zero: no evidence either way
+    elif alternative == "greater":
+        out["p"] = up["x_auc_pvalue"]
     else:
         down = unpaired_block("x", r, g, n_boot=0, n_repair=0)
         out["p"] = min(1.0, 2.0 * min(up["x_auc_pvalue"], down["x_auc_pvalue"]))
@@ -172,7 +178,8 @@ def set_effects(generated: np.ndarray, natural: np.ndarray, n_boot: int = 1000, 
 
 def compare_sets(gen: pd.DataFrame, real: pd.DataFrame, n_boot: int = 1000, seed: int = 0,
                  extra: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
-                 family: Callable[[str], str] | None = None, alpha: float = 0.05) -> pd.DataFrame:
+                 family: Callable[[str], str] | None = None, alpha: float = 0.05,
+                 alternative: Callable[[str], str] | None = None) -> pd.DataFrame:
     """Per-metric unpaired comparison of two sets (rows are NOT paired), Benjamini–Hochberg across metrics.
 
     Parameters
@@ -183,17 +190,21 @@ def compare_sets(gen: pd.DataFrame, real: pd.DataFrame, n_boot: int = 1000, seed
         Further ``{metric: (generated values, natural values)}``.
     family : callable, optional
         Metric name -> family name, written to a ``family`` column.
+    alternative : callable, optional
+        Metric name -> ``"two-sided"`` (the default for every metric) or ``"greater"`` (one-sided:
+        flagged only when generated exceeds natural), written to an ``alternative`` column.
 
     Returns
     -------
     DataFrame
-        One row per metric: ``metric, [family,]`` the keys of :func:`set_effects`, ``q, flagged``
+        One row per metric: ``metric, [family,] alternative,`` the keys of :func:`set_effects`, ``q, flagged``
         (``q < alpha``): the columns of the paired table, plus the set sizes and ``auc``.
     """
     pairs = {m: (gen[m].to_numpy(float), real[m].to_numpy(float)) for m in gen.columns}
     pairs.update(extra or {})
-    rows = [{"metric": m, **({"family": family(m)} if family else {}), **set_effects(g, r, n_boot, seed + i)}
-            for i, (m, (g, r)) in enumerate(pairs.items())]
+    alt = alternative or (lambda _m: "two-sided")
+    rows = [{"metric": m, **({"family": family(m)} if family else {}), "alternative": alt(m),
+             **set_effects(g, r, n_boot, seed + i, alt(m))} for i, (m, (g, r)) in enumerate(pairs.items())]
     table = pd.DataFrame(rows)
     table["q"] = bh_adjust(table["p"].to_numpy())
     table["flagged"] = table["q"] < alpha

@@ -35,7 +35,7 @@ from mitbench.metrics.audit.features import FeatureSpec, family_of, sequence_fea
 from mitbench.metrics.audit.kmers import Background, choose_k_novel
 from mitbench.metrics.audit.memorisation import memo_tables
 from mitbench.metrics.audit.organisation import CodingReference
-from mitbench.metrics.audit.paired import by_distance, compare
+from mitbench.metrics.audit.paired import alternative_of, by_distance, compare
 from mitbench.engine.outputs import SPEC_FILE, run_staged, write_json
 from mitbench.metrics.audit.verdict import audit_verdict, equivalence_summary, family_verdicts
 from mitbench.metrics.unpaired import compare_sets, sets_by_distance
@@ -159,7 +159,8 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         tests = compare(gen_whole, nat_whole, n_perm=a.n_perm, n_boot=a.n_boot, seed=cfg.seed, extra=extra)
         dist = by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed, n_perm=a.n_perm)
     else:
-        tests = compare_sets(gen_whole, nat_whole, n_boot=a.n_boot, seed=cfg.seed, extra=extra, family=family_of)
+        tests = compare_sets(gen_whole, nat_whole, n_boot=a.n_boot, seed=cfg.seed, extra=extra, family=family_of,
+                             alternative=alternative_of)  # memorisation one-sided, as in the paired mode
         # no unpaired equivalence test here: nothing unflagged is claimed equivalent
         tests = tests.assign(sd_natural=np.nan, margin=np.nan, tost_p=np.nan, tost_q=np.nan, mde=np.nan, mde_fold=np.nan,
                              status=np.where(tests["flagged"], "different", "not enough data"))
