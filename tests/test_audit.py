@@ -136,7 +136,7 @@ def test_default_config_composes_with_every_logger(tmp_path):
     names = sorted(type(lg).__name__ for lg in build_loggers(cfg, tmp_path))
     assert names == ["CSVLogger", "WandbLogger"]
     a = cfg.audit  # the defaults the acceptance figures were measured at (docs/audit.md)
-    assert (a.n_windows, a.seed_len, a.gen_len, a.bin_bp) == (80, 1000, 20000, 2000)
+    assert (a.n_windows, a.seed_len, a.gen_len, a.bin_bp) == (100, 1000, 20000, 2000)
     assert cfg.logger.wandb.name == "audit-markov"
     for g in ("natural", "markov", "copy_drift", "fasta", "hf_causal", "evo2"):
         node = compose([f"generator={g}", f"paths.output_dir={tmp_path}"], config_name="audit").generator
