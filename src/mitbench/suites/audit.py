@@ -11,7 +11,7 @@ from mitbench.metrics.audit.equivalence import DELTA
 from mitbench.metrics.audit.verdict import AUROC_BOUND, EQUIVALENT_SHARE
 from mitbench.suites.spec import Metric, MetricSpec
 
-# 2.3: memorisation one-sided in unprompted mode too (Mann–Whitney, generated greater).
+# 2.3: memorisation one-sided in unprompted mode too (Mann–Whitney, generated greater); defaults 100 windows.
 # 2.2: memorisation one-sided, both sides matched against one genome; defaults 80 windows x 20 kb.
 # 2.1: non-B/repeats as non-B_gfa, ZSeeker, G4Hunter define them; GC/skew, low complexity, codon usage, SD, tRNA,
 # memorisation; equivalence tests (TOST, MDE) and a three-way verdict.
