@@ -36,3 +36,15 @@ def test_indistinguishable_and_distinguishable_first_lines():
     metrics, tests = _case([DIFFERENT] + [EQUIVALENT] * 4, None)
     assert headline(metrics, tests).startswith("# Audit of `natural`: **distinguishable**: 1 of 5 metrics different")
     assert headline(metrics, tests).endswith("CNN detector not run")
+
+
+def test_a_distinguishable_run_on_too_few_windows_states_its_mde():
+    metrics, tests = _case([DIFFERENT] + [NOT_ENOUGH_DATA] * 4, [0.77, 0.89])
+    metrics.update(n_windows=23, n_windows_requested=100, seed_len=1000, gen_len=20000)
+    assert headline(metrics, tests) == (
+        "# Audit of `natural`: **distinguishable** (underpowered: the reference holds only 23 windows of 1,000 + "
+        "20,000 bp, 100 requested): 1 of 5 metrics different (BH q < 0.05), 0 equivalent within ±0.5 natural SD, "
+        "4 not enough data; CNN AUROC 0.5 [0.77, 0.89]; it would miss mean shifts below a median MDE of 0.6 natural SD "
+        "(×1.4)")
+    metrics.update(n_windows=100)  # enough windows: the line stays as it was
+    assert headline(metrics, tests).endswith("CNN AUROC 0.5 [0.77, 0.89]")

@@ -7,9 +7,10 @@ AUROC per chunk distance from the seed, 95% window-bootstrap CIs), ``fold_change
 ``by_distance.png`` (generated − natural per distance bin for the count metrics).
 
 The first line of ``report.md`` (:func:`headline`) states the verdict, that the reference held fewer
-windows than requested when it did (:func:`window_shortfall`) and, when the run is not
-``indistinguishable``, what it could not rule out: the metrics without enough data, the median
-minimum detectable effect, and the detector's AUROC interval.
+windows than requested when it did (:func:`window_shortfall`) and what the run could not rule out:
+for ``not distinguished (underpowered)`` the metrics without enough data, the median minimum detectable
+effect and the detector's AUROC interval; for ``distinguishable`` on fewer windows than requested, the
+median minimum detectable effect.
 """
 from __future__ import annotations
 
@@ -102,6 +103,12 @@ def window_shortfall(metrics: dict) -> str | None:
             f"bp, {wanted} requested")
 
 
+def _missed(metrics: dict) -> str:
+    """``"would miss mean shifts below a median MDE of X natural SD (×f)"``: the run's detectable effect."""
+    return (f"would miss mean shifts below a median MDE of {fmt(metrics['mde_median_sd'])} natural SD "
+            f"(×{fmt(metrics['mde_median_fold'])})")
+
+
 def headline(metrics: dict, tests: pd.DataFrame) -> str:
     """The report's first line: generator, verdict, and what the run could and could not detect."""
     n, verdict = len(tests), metrics["verdict"]
@@ -115,13 +122,13 @@ def headline(metrics: dict, tests: pd.DataFrame) -> str:
     if few:
         line += f" ({few})"
     if verdict == DISTINGUISHABLE:
-        return f"{line}: {counts}; {cnn}"
+        # too few windows: what the unflagged metrics could not show is stated, not left to a bare AUROC
+        return f"{line}: {counts}; {cnn}" + (f"; it {_missed(metrics)}" if few else "")
     if verdict == INDISTINGUISHABLE:
         return f"{line}: nothing flagged, {counts}; {cnn}, below {AUROC_BOUND}"
     ned = metrics["not_enough_data"]
     names = ", ".join(ned) if len(ned) <= 5 else f"{len(ned)} metrics, see the status column below"
-    line += (f": nothing flagged, but {'; '.join(shortfalls(tests, ci))}. It would miss mean shifts below a median "
-             f"MDE of {fmt(metrics['mde_median_sd'])} natural SD (×{fmt(metrics['mde_median_fold'])})")
+    line += f": nothing flagged, but {'; '.join(shortfalls(tests, ci))}. It {_missed(metrics)}"
     if ned:
         line += f"; it cannot rule out effects beyond the margin on {names}"
     return line + (f"; nor a detector AUROC up to {fmt(ci[1])} (CI {fmt_ci(*ci)})" if ci else "; no detector was run")
