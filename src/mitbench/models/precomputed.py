@@ -46,7 +46,8 @@ from torch import Tensor
 
 from mitbench.data.mit.probe_scores import read_score_cells
 from mitbench.data.core.records import SequenceRecord
-from mitbench.data.core.textio import InputError, base_suffix, parse_float, read_json, read_table, read_text
+from mitbench.data.core.textio import (DECOMPRESS_ERRORS, InputError, base_suffix, open_input, parse_float,
+                                       read_json, read_table)
 from mitbench.models.base import Scorer
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,8 @@ def load_score_file(path: str | Path) -> tuple[str, dict]:
         Keyed by record id, by class label or by sequence.
     data : dict
         ``{id: float}``, ``{label: [float, ...]}`` or ``{sequence: float}`` (NaN where the file has
-        null). A CSV with both ``id`` and ``sequence`` is keyed by id, with the sequences under
-        :func:`load_score_sequences`.
+        null). A CSV with both ``id`` and ``sequence`` is keyed by id (the scorer also keeps the
+        sequences, to bind by sequence).
 
     Raises
     ------
@@ -81,13 +82,17 @@ def load_score_file(path: str | Path) -> tuple[str, dict]:
         Naming the file (and record or line): unknown extension, not JSON/CSV, mixed JSON value
         types, non-numeric scores, duplicate CSV ids, no scores.
     """
-    path = Path(path)
+    return _load_scores(Path(path))[:2]
+
+
+def _load_scores(path: Path) -> tuple[str, dict, dict[str, str]]:
+    """:func:`load_score_file`'s ``(kind, data)`` plus ``{id: sequence}`` (empty unless an id-keyed CSV
+    carries a ``sequence`` column): one read of the file."""
     if path.is_dir() or _is_peer_table(path):
-        return "sequence", _read_peer_tables(path)
+        return "sequence", _read_peer_tables(path), {}
     kind = base_suffix(path)
     if kind == ".csv":
-        key, data, _ = _read_csv(path)
-        return key, data
+        return _read_csv(path)
     if kind != ".json":
         raise InputError(f"{path}: score file must be .json or .csv (optionally compressed)")
     raw = read_json(path)
@@ -95,13 +100,13 @@ def load_score_file(path: str | Path) -> tuple[str, dict]:
         raise InputError(f"{path}: expected a non-empty JSON object keyed by record id or by class")
     if all(isinstance(v, list) for v in raw.values()):
         return "class", {k: [_as_float(x, f"{path}: class {k!r} item {i}") for i, x in enumerate(v)]
-                         for k, v in raw.items()}
+                         for k, v in raw.items()}, {}
     if any(isinstance(v, dict) for v in raw.values()):  # a probe file nested by condition
-        return "id", {c.id: c.score for c in read_score_cells(path)}
+        return "id", {c.id: c.score for c in read_score_cells(path)}, {}
     if any(isinstance(v, (list, dict)) for v in raw.values()):
         raise InputError(f"{path}: values must be all numbers (keyed by id), all lists (keyed by class) or "
                          "objects (a probe file nested by condition)")
-    return "id", {k: _as_float(v, f"{path}: record {k!r}") for k, v in raw.items()}
+    return "id", {k: _as_float(v, f"{path}: record {k!r}") for k, v in raw.items()}, {}
 
 
 PEER_COLUMNS = ("seqs", "scores")
@@ -111,13 +116,23 @@ def _is_peer_table(path: Path) -> bool:
     """A tab-separated ``seqs  scores`` table (the Nullsettes reference code writes them as .csv or .tsv)."""
     if base_suffix(path) not in (".csv", ".tsv"):
         return False
-    first = read_text(path).split("\n", 1)[0].strip().split("\t")
-    return first[:2] == list(PEER_COLUMNS)
+    try:  # the first line only: a damaged or non-UTF-8 file is reported by the reader that parses it
+        stream, _ = open_input(path)
+        with stream:
+            first = stream.readline().decode("utf-8-sig", errors="replace")
+    except DECOMPRESS_ERRORS:
+        return False
+    return first.strip().split("\t")[:2] == list(PEER_COLUMNS)
+
+
+def _peer_files(folder: Path) -> list[Path]:
+    """The reference-code tables under ``folder`` (recursively), sorted."""
+    return sorted(f for f in folder.rglob("*") if f.is_file() and _is_peer_table(f))
 
 
 def _read_peer_tables(path: Path) -> dict[str, float]:
     """``{sequence: score}`` of one reference-code table or of every one in a folder (recursively)."""
-    files = sorted(f for f in path.rglob("*") if f.is_file() and _is_peer_table(f)) if path.is_dir() else [path]
+    files = _peer_files(path) if path.is_dir() else [path]
     if not files:
         raise InputError(f"{path}: no score tables with the header 'seqs<TAB>scores' in this folder")
     data: dict[str, float] = {}
@@ -160,12 +175,6 @@ def _read_csv(path: Path) -> tuple[str, dict[str, float], dict[str, str]]:
     if not data:
         raise InputError(f"{path}: no scores (a header but no rows)")
     return key, data, seqs
-
-
-def load_score_sequences(path: str | Path) -> dict[str, str]:
-    """``{id: sequence}`` of a score CSV that has both columns (empty for any other file)."""
-    path = Path(path)
-    return _read_csv(path)[2] if base_suffix(path) == ".csv" and not path.is_dir() and not _is_peer_table(path) else {}
 
 
 def bind_to_sequences(records: Sequence[SequenceRecord], path: Path, kind: str, data: dict,
@@ -224,8 +233,7 @@ class PrecomputedScorer(Scorer):
         self.path = Path(path)
         if not self.path.exists():
             raise FileNotFoundError(f"precomputed scores: no file or folder {self.path}")
-        self.kind, self.data = load_score_file(self.path)
-        self.sequences = load_score_sequences(self.path)
+        self.kind, self.data, self.sequences = _load_scores(self.path)
         self.scores: dict[str, float] | None = None
 
     def setup(self, stage: str) -> None:
@@ -293,7 +301,7 @@ class PrecomputedScorer(Scorer):
     def identity(self) -> dict[str, Any]:
         if self.path.is_dir():  # every table read, by relative path: a changed or added table changes it
             h = hashlib.sha256()
-            for f in sorted(f for f in self.path.rglob("*") if f.is_file() and _is_peer_table(f)):
+            for f in _peer_files(self.path):
                 h.update(f"{f.relative_to(self.path)}\0".encode() + hashlib.sha256(f.read_bytes()).digest())
             digest = h.hexdigest()
         else:
