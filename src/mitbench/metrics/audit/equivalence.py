@@ -49,9 +49,10 @@ def equivalence_margin(natural: np.ndarray, delta: float = DELTA) -> float:
     return delta * sd
 
 
-def _sign_blocks(n: int, n_perm: int, seed: int) -> Iterator[np.ndarray]:
+def sign_blocks(n: int, n_perm: int, seed: int) -> Iterator[np.ndarray]:
     """All ``2**n`` sign patterns when that is at most ``n_perm`` (one block), else ``n_perm``
-    random ones in blocks of 2,000 rows."""
+    random ones in blocks of 2,000 rows (a small sign matrix); the TOST and the difference test
+    (:func:`mitbench.metrics.audit.paired.signflip_pvalue`) draw the same patterns for one seed."""
     if 2 ** n <= n_perm:
         yield 1.0 - 2.0 * ((np.arange(2 ** n)[:, None] >> np.arange(n)) & 1)
         return
@@ -84,7 +85,7 @@ def tost_pvalues(d: np.ndarray, margin: float, n_perm: int = 9999, seed: int = 0
     obs_lower, obs_upper = lower.mean(), upper.mean()
     tol = 1e-12 * max(1.0, float(np.abs(lower).max()), float(np.abs(upper).max()))  # ties up to rounding
     hits_lower = hits_upper = total = 0
-    for signs in _sign_blocks(d.size, n_perm, seed):
+    for signs in sign_blocks(d.size, n_perm, seed):
         hits_lower += int(((signs * lower).mean(1) >= obs_lower - tol).sum())
         hits_upper += int(((signs * upper).mean(1) <= obs_upper + tol).sum())
         total += signs.shape[0]

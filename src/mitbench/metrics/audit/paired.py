@@ -60,15 +60,11 @@ def signflip_pvalue(d: np.ndarray, n_perm: int = 9999, seed: int = 0, alternativ
     stat = np.abs if alternative == TWO_SIDED else (lambda x: x)
     observed = stat(d.mean())
     tol = 1e-12 * scale  # equal statistics up to rounding count as "as extreme"
-    if 2 ** d.size <= n_perm:
-        signs = 1 - 2 * ((np.arange(2 ** d.size)[:, None] >> np.arange(d.size)) & 1)
-        return float((stat((signs * d).mean(1)) >= observed - tol).mean())
-    rng = np.random.default_rng(seed)
-    hits = 0
-    for lo in range(0, n_perm, 2000):  # blocks keep the sign matrix small
-        signs = rng.choice(np.array([-1.0, 1.0]), size=(min(2000, n_perm - lo), d.size))
+    hits = total = 0
+    for signs in eq.sign_blocks(d.size, n_perm, seed):  # the sign patterns the TOST uses
         hits += int((stat((signs * d).mean(1)) >= observed - tol).sum())
-    return (1 + hits) / (1 + n_perm)
+        total += signs.shape[0]
+    return hits / total if 2 ** d.size <= n_perm else (1 + hits) / (1 + total)
 
 
 def paired_bootstrap(g: np.ndarray, r: np.ndarray, n_boot: int, seed: int) -> dict[str, float]:
