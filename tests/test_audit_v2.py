@@ -84,6 +84,12 @@ def test_unprompted_mode_compares_unpaired_sets(tmp_path):
     assert memo["auc"] == 1.0 and memo["flagged"]  # every copy beats every natural window
     alt = tests.set_index("metric")["alternative"]  # memorisation one-sided in both modes
     assert set(alt[alt.index.str.startswith("memo_")]) == {"greater"} and alt["gc_fraction"] == "two-sided"
+    # the natural set's margin, no TOST: undefined only where the natural windows have no spread (here, on 12
+    # windows of 1 kb: no tRNA, no direct repeat, ...), not for every metric
+    assert m["equivalence_delta"] == 0.5 and 0 < len(m["margin_undefined"]) < len(tests) // 4
+    assert {"trna_count", "direct_repeat_count"} <= set(m["margin_undefined"]) and memo["margin"] > 0
+    assert tests["tost_q"].isna().all() and set(tests["status"]) <= {"different", "not enough data"}
+    assert "nan" not in (out / "report.md").read_text().splitlines()[0]
     prompts = (out / "prompts.fa").read_text().split()[1::2]
     windows = audit_windows(default_reference(), 12, 200, 1000, seed=0)
     assert prompts == [w.seed for w in random_prompts(windows, seed=2)] and prompts[0] != windows[0].seed

@@ -105,6 +105,8 @@ def window_shortfall(metrics: dict) -> str | None:
 
 def _missed(metrics: dict) -> str:
     """``"would miss mean shifts below a median MDE of X natural SD (×f)"``: the run's detectable effect."""
+    if not np.isfinite(metrics["mde_median_sd"]):  # unprompted mode: unpaired sets, no MDE computed
+        return "has no minimum detectable effect (unpaired sets: no equivalence test)"
     return (f"would miss mean shifts below a median MDE of {fmt(metrics['mde_median_sd'])} natural SD "
             f"(×{fmt(metrics['mde_median_fold'])})")
 

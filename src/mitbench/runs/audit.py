@@ -35,6 +35,7 @@ from mitbench.metrics.audit.features import FeatureSpec, family_of, sequence_fea
 from mitbench.metrics.audit.kmers import Background, choose_k_novel
 from mitbench.metrics.audit.memorisation import memo_tables
 from mitbench.metrics.audit.organisation import CodingReference
+from mitbench.metrics.audit import equivalence as eq
 from mitbench.metrics.audit.paired import alternative_of, by_distance, compare
 from mitbench.engine.outputs import SPEC_FILE, run_staged, write_json
 from mitbench.metrics.audit.verdict import audit_verdict, equivalence_summary, family_verdicts
@@ -161,9 +162,13 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     else:
         tests = compare_sets(gen_whole, nat_whole, n_boot=a.n_boot, seed=cfg.seed, extra=extra, family=family_of,
                              alternative=alternative_of)  # memorisation one-sided, as in the paired mode
-        # no unpaired equivalence test here: nothing unflagged is claimed equivalent
-        tests = tests.assign(sd_natural=np.nan, margin=np.nan, tost_p=np.nan, tost_q=np.nan, mde=np.nan, mde_fold=np.nan,
-                             status=np.where(tests["flagged"], "different", "not enough data"))
+        # no unpaired equivalence test or MDE: nothing unflagged is claimed equivalent. The margin is the
+        # natural set's, as in prompted mode (so "margin undefined" means no natural spread, here too)
+        nat = {**{m: nat_whole[m].to_numpy(float) for m in nat_whole.columns}, **{m: v[1] for m, v in extra.items()}}
+        margin = np.array([eq.equivalence_margin(nat[m][np.isfinite(nat[m])]) for m in tests["metric"]])
+        tests = tests.assign(sd_natural=margin / eq.DELTA, margin=margin,
+                             **dict.fromkeys(("tost_p", "tost_q", "mde", "mde_fold"), np.nan),
+                             status=eq.status(tests["flagged"], np.full(len(tests), np.nan)))
         dist = sets_by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed, family=family_of)
 
     flagged = tests.loc[tests["flagged"], "metric"].tolist()
