@@ -25,15 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from long_sequence import peak_rss_mb  # this process's peak resident set, MB
+
 N_DISTINCT_MIT = 2928  # distinct sequences of the MIT v3 suite with controls (docs/models.md)
 N_MODELS = 20          # the model + 19 random-init twins
-
-
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def child(name: str, n: int, layers: int | None) -> None:
