@@ -25,11 +25,17 @@ REQUIRED = ("id", "source_window", "seed_len")
 _NOT_ACGT = re.compile(r"[^ACGT]")
 
 
-def read_manifest(path: str | Path) -> list[dict[str, str]]:
+def first_difference(a: str, b: str) -> int:
+    """The first position where ``a`` and ``b`` differ (the shorter length when one is a prefix of the other)."""
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+
+
+def read_manifest(path: str | Path, required: Sequence[str] = REQUIRED, sep: str | None = None) -> list[dict[str, str]]:
     """Rows of the manifest as dicts (values are strings), read like every other table
     (:func:`mitbench.data.core.textio.read_table`: plain or compressed, a byte-order mark dropped).
 
-    The separator is ``,`` for a ``.csv`` file (also ``.csv.gz``), else a tab.
+    The separator is ``sep``, by default ``,`` for a ``.csv`` file (also ``.csv.gz``), else a tab;
+    ``required`` names the columns it must have (by default this module's generated-record layout).
 
     Raises
     ------
@@ -42,7 +48,9 @@ def read_manifest(path: str | Path) -> list[dict[str, str]]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such manifest")
-    header, rows = read_table(path, "," if base_suffix(path) == ".csv" else "\t", REQUIRED)
+    if sep is None:
+        sep = "," if base_suffix(path) == ".csv" else "\t"
+    header, rows = read_table(path, sep, required)
     out, seen = [], set()
     for line, fields in rows:
         row = dict(zip(header, fields))
@@ -123,9 +131,8 @@ def read_generated(fasta: str | Path, manifest: str | Path, windows: Sequence[Au
             raise ValueError(f"{fasta}: record {rid!r}: character {bad.group()!r} at position {bad.start()} "
                              "is not A/C/G/T")
         if seq[:seed_len] != w.seed:
-            pos = next(i for i, (a, b) in enumerate(zip(seq, w.seed)) if a != b)
             raise ValueError(f"{fasta}: record {rid!r} does not start with the seed of window {w.id!r} "
-                             f"(first difference at position {pos})")
+                             f"(first difference at position {first_difference(seq, w.seed)})")
         out.append(seq[seed_len:seed_len + gen_len])
         used.append(row)
     return out, used

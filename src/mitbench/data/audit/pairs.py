@@ -25,10 +25,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from mitbench.data.audit.generated import first_difference, read_manifest
 from mitbench.data.audit.windows import AuditWindow, window_id
 from mitbench.data.core.fasta import iter_fasta
 from mitbench.data.core.genome import iter_contigs
-from mitbench.data.core.textio import InputError, read_table
+from mitbench.data.core.textio import InputError
 
 REQUIRED = ("id", "orig", "syn")
 _HEADER = re.compile(r"^(?P<contig>\S+):(?P<start1>\d+)-(?P<end>\d+)$")
@@ -110,19 +111,11 @@ def read_pairs(manifest: str | Path, seed_len: int, gen_len: int, reference: str
         overlapping windows.
     """
     manifest = Path(manifest)
-    if not manifest.is_file():
-        raise FileNotFoundError(f"{manifest}: no such manifest")
     root = Path(data_root) if data_root else None
-    header, rows = read_table(manifest, ",", REQUIRED)
     span = seed_len + gen_len
     pairs: list[Pair] = []
-    seen: set[str] = set()
-    for line, fields in rows:
-        row = dict(zip(header, fields))
+    for row in read_manifest(manifest, REQUIRED, sep=","):  # ids checked there: none empty or twice
         pid = row["id"]
-        if not pid or pid in seen:
-            raise InputError(f"{manifest}: line {line}: pair id {pid!r} is empty or occurs twice")
-        seen.add(pid)
         declared = _int(row, "seed_len", manifest)
         if declared is not None and declared != seed_len:
             raise ValueError(f"{manifest}: pair {pid!r}: seed_len {declared} differs from audit.seed_len {seed_len}")
@@ -140,9 +133,8 @@ def read_pairs(manifest: str | Path, seed_len: int, gen_len: int, reference: str
                                  f"{span} (audit.seed_len {seed_len} + audit.gen_len {gen_len})")
             _check_acgt(seq, span, path, pid, hdr)
         if syn[:seed_len] != orig[:seed_len]:
-            pos = next(i for i in range(seed_len) if syn[i] != orig[i])
             raise ValueError(f"{syn_path}: pair {pid!r}: does not start with the natural prompt of {orig_path} "
-                             f"(first difference at position {pos}; was the prompt shorter than audit.seed_len "
+                             f"(first difference at position {first_difference(syn, orig)}; was the prompt shorter than audit.seed_len "
                              f"{seed_len}?)")
         contig, start = row.get("contig") or None, _int(row, "start", manifest)
         if contig is None or start is None:
@@ -160,7 +152,12 @@ def read_pairs(manifest: str | Path, seed_len: int, gen_len: int, reference: str
 
 
 def _check_placement(pairs: list[Pair], reference: Path, manifest: Path) -> None:
-    """Every window lies on the reference, equals it there, and overlaps no other window."""
+    """Every window overlaps no other window, lies on the reference and equals it there (the reference
+    is read only up to the last contig holding a window)."""
+    spans = sorted((p.window.contig, p.window.start, p.window.end, p.id) for p in pairs)
+    for (c1, _, e1, id1), (c2, s2, _, id2) in zip(spans, spans[1:]):
+        if c1 == c2 and s2 < e1:
+            raise ValueError(f"{manifest}: pairs {id1!r} and {id2!r} overlap on {c1}; audit windows must be disjoint")
     by_contig: dict[str, list[Pair]] = {}
     for p in pairs:
         by_contig.setdefault(p.window.contig, []).append(p)
@@ -170,13 +167,11 @@ def _check_placement(pairs: list[Pair], reference: Path, manifest: Path) -> None
             there = contig.sequence[w.start:w.end]
             natural = w.seed + w.continuation
             if there != natural:
-                pos = next((i for i, (a, b) in enumerate(zip(there, natural)) if a != b), len(there))
                 raise ValueError(f"{manifest}: pair {p.id!r}: the natural window differs from {reference} at "
-                                 f"{w.id} (first difference at position {pos}): another reference or coordinates?")
+                                 f"{w.id} (first difference at position {first_difference(there, natural)}): "
+                                 "another reference or coordinates?")
+        if not by_contig:  # every window placed: the rest of the reference is not read
+            break
     if by_contig:
         name, missed = next(iter(by_contig.items()))
         raise ValueError(f"{manifest}: pair {missed[0].id!r}: contig {name!r} is not in the reference {reference}")
-    spans = sorted((p.window.contig, p.window.start, p.window.end, p.id) for p in pairs)
-    for (c1, _, e1, id1), (c2, s2, _, id2) in zip(spans, spans[1:]):
-        if c1 == c2 and s2 < e1:
-            raise ValueError(f"{manifest}: pairs {id1!r} and {id2!r} overlap on {c1}; audit windows must be disjoint")
