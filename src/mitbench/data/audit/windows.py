@@ -118,7 +118,7 @@ def _cut(contigs: Iterable[Contig], chosen: list[tuple[int, int]], tile_len: int
 
 
 def sample_tiles(contigs: Callable[[], Iterable[Contig]], n: int, tile_len: int, seed: int,
-                 what: str = "reference") -> list[tuple[str, int, str]]:
+                 what: str = "reference", room: int | None = None) -> list[tuple[str, int, str]]:
     """Draw ``n`` non-overlapping N-free tiles of ``tile_len`` bp, streaming the contigs twice.
 
     Parameters
@@ -131,6 +131,9 @@ def sample_tiles(contigs: Callable[[], Iterable[Contig]], n: int, tile_len: int,
         Seed of the draw.
     what : str
         Names the reference in errors.
+    room : int, optional
+        Draw at most one tile per ``room`` slots: ``min(n, S // room)`` tiles of the ``S`` the reference
+        holds (the audit's windows), instead of failing when ``S < n``; the draw for a count is the same.
 
     Returns
     -------
@@ -140,11 +143,17 @@ def sample_tiles(contigs: Callable[[], Iterable[Contig]], n: int, tile_len: int,
     Raises
     ------
     ValueError
-        When the reference holds fewer than ``n`` N-free tiles of ``tile_len`` bp.
+        When the reference holds fewer than ``n`` N-free tiles of ``tile_len`` bp (with ``room``: fewer
+        than ``room``).
     """
     if n < 1 or tile_len < 1:
         raise ValueError(f"need n >= 1 and tile_len >= 1, got n={n}, tile_len={tile_len}")
     slots = _tile_slots(contigs(), tile_len)
+    if room is not None:  # as many as the reference holds, one per `room` slots
+        n = min(n, len(slots) // room)
+        if n < 1:
+            raise ValueError(f"{what}: only {len(slots)} non-overlapping N-free stretches of {tile_len} bp, "
+                             f"{room} needed for one audit window; use a larger reference or shorter windows")
     if len(slots) < n:
         raise ValueError(f"{what}: only {len(slots)} non-overlapping N-free stretches of {tile_len} bp, "
                          f"{n} needed; use a larger reference or fewer/shorter windows")
@@ -189,15 +198,7 @@ def audit_windows(path: str | Path, n_windows: int, seed_len: int, gen_len: int,
         raise ValueError(f"seed_len and gen_len must be >= 1, got {seed_len} and {gen_len}")
     if n_windows < 1 or room < 1:
         raise ValueError(f"need n_windows >= 1 and room >= 1, got n_windows={n_windows}, room={room}")
-    ref = Reference(Path(path))
-    tile_len = seed_len + gen_len
-    slots = _tile_slots(ref.contigs(), tile_len)
-    n = min(n_windows, len(slots) // room)
-    if n < 1:
-        raise ValueError(f"{path}: only {len(slots)} non-overlapping N-free stretches of {tile_len} bp, "
-                         f"{room} needed for one audit window; use a larger reference or shorter windows")
-    pick = np.random.default_rng(seed).choice(len(slots), size=n, replace=False)
-    tiles = _cut(ref.contigs(), [slots[i] for i in pick], tile_len)
+    tiles = sample_tiles(Reference(Path(path)).contigs, n_windows, seed_len + gen_len, seed, str(path), room)
     wins = [AuditWindow(window_id(c, s, s + len(q)), c, s, q[:seed_len], q[seed_len:]) for c, s, q in tiles]
     return sorted(wins, key=lambda w: (w.contig, w.start))
 
