@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mitbench.data.audit.windows import window_shortfall as shortfall_of_windows
 from mitbench.metrics.audit.kmers import spectrum_histogram
 from mitbench.metrics.audit.verdict import AUROC_BOUND, DISTINGUISHABLE, INDISTINGUISHABLE, shortfalls
 from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table, pyplot, save_figure
@@ -94,13 +95,12 @@ def distance_figure(dist: pd.DataFrame, path: Path) -> Path:
 
 
 def window_shortfall(metrics: dict) -> str | None:
-    """``"underpowered: the reference holds only N windows of ..."`` when the reference gave fewer windows than
-    ``audit.n_windows`` asked for (``n_windows`` < ``n_windows_requested``), else None."""
+    """:func:`mitbench.data.audit.windows.window_shortfall` of a run's ``metrics.json`` (None for a run
+    without ``n_windows`` / ``n_windows_requested``)."""
     n, wanted = metrics.get("n_windows"), metrics.get("n_windows_requested")
-    if n is None or wanted is None or n >= wanted:
+    if n is None or wanted is None:
         return None
-    return (f"underpowered: the reference holds only {n} windows of {metrics['seed_len']:,} + {metrics['gen_len']:,} "
-            f"bp, {wanted} requested")
+    return shortfall_of_windows(n, wanted, metrics["seed_len"], metrics["gen_len"])
 
 
 def _missed(metrics: dict) -> str:

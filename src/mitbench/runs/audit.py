@@ -27,7 +27,8 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from mitbench.data.audit.chunks import ChunkDataModule
-from mitbench.data.audit.windows import WINDOW_ROOM, Reference, audit_windows, holdout_of, random_prompts
+from mitbench.data.audit.windows import (WINDOW_ROOM, Reference, audit_windows, holdout_of, random_prompts,
+                                         window_shortfall)
 from mitbench.engine.session import format_metrics, write_run_config
 from mitbench.engine.loggers import build_loggers, log_run
 from mitbench.metrics.audit.auroc import detector_summary
@@ -107,8 +108,11 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
     windows = generator.own_windows(reference, a.seed_len, a.gen_len)
     # a reference too short for audit.n_windows gives as many windows as it holds (with room for the natural
     # control and for fitting), recorded as n_windows_requested / n_windows and on report.md's first line
-    requested = len(windows) if windows else int(a.n_windows)
-    windows = windows or audit_windows(reference, a.n_windows, a.seed_len, a.gen_len, seed=cfg.seed, room=WINDOW_ROOM)
+    if windows:
+        requested = len(windows)
+    else:
+        requested = int(a.n_windows)
+        windows = audit_windows(reference, requested, a.seed_len, a.gen_len, seed=cfg.seed, room=WINDOW_ROOM)
     ref = Reference(reference, holdout_of(windows) if a.holdout else {})
     generator.fit(ref)
     # unprompted: random prompts, so generated and natural continuations are two unpaired sets
@@ -172,6 +176,7 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         dist = sets_by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed, family=family_of)
 
     flagged = tests.loc[tests["flagged"], "metric"].tolist()
+    few = window_shortfall(len(windows), requested, int(a.seed_len), int(a.gen_len))
     verdicts = family_verdicts(tests)
     # cnn_score is defined on the held-out windows only (the others trained the detector)
     undefined = tests.loc[(tests["n"] < len(windows)) & (tests["metric"] != "cnn_score"), ["metric", "n"]]
@@ -188,9 +193,7 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         "tests": {r.metric: {k: getattr(r, k, None) for k in TEST_FIELDS} for r in tests.itertuples()},
         "notes": [f"{r.metric}: undefined in {len(windows) - r.n} window(s) (NaN), tested on {r.n}"
                   for r in undefined.itertuples()] + ([
-            f"underpowered: the reference holds only {len(windows)} windows of {a.seed_len} + {a.gen_len} bp, "
-            f"{requested} requested (audit.n_windows; {WINDOW_ROOM} tiles of the reference per window)"]
-            if len(windows) < requested else []),
+            f"{few} (audit.n_windows; {WINDOW_ROOM} tiles of the reference per window)"] if few else []),
         "time_generate_s": round(t_gen, 3), "time_metrics_s": round(t_feat, 3), "time_cnn_s": round(t_cnn, 3),
     }
     sweep = job_sweep_id()

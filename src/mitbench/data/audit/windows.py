@@ -203,6 +203,14 @@ def audit_windows(path: str | Path, n_windows: int, seed_len: int, gen_len: int,
     return sorted(wins, key=lambda w: (w.contig, w.start))
 
 
+def window_shortfall(n: int, requested: int, seed_len: int, gen_len: int) -> str | None:
+    """``"underpowered: the reference holds only N windows of ..."`` when a reference gave fewer windows
+    than requested (``n < requested``), else None: the report's first line and the run's notes."""
+    if n >= requested:
+        return None
+    return f"underpowered: the reference holds only {n} windows of {seed_len:,} + {gen_len:,} bp, {requested} requested"
+
+
 def holdout_of(windows: Sequence[AuditWindow]) -> dict[str, list[tuple[int, int]]]:
     """Held-out intervals ``{contig: [(start, end), ...]}`` covering seed + continuation."""
     out: dict[str, list[tuple[int, int]]] = {}
