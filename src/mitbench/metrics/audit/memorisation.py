@@ -34,11 +34,12 @@ import numpy as np
 import pandas as pd
 from pydivsufsort import divsufsort, kasai
 
+from mitbench.data.core.genome import acgt_stretches
+
 MIN_MATCH_BP = 50
 BATCH_BP = 32_000_000  # genome bp per strand per suffix array: ~2.5 GiB peak with 3 Mb of queries
 _SEP = b"$"
-_ACGT_RUN = re.compile(r"[ACGT]+")
-_COMPLEMENT = bytes.maketrans(b"ACGT$", b"TGCA$")
+_COMPLEMENT = bytes.maketrans(b"ACGT", b"TGCA")  # the "$" separator stays
 
 
 def _pieces(sequences: Iterable[str], batch_bp: int, overlap: int) -> Iterator[bytes]:
@@ -48,9 +49,10 @@ def _pieces(sequences: Iterable[str], batch_bp: int, overlap: int) -> Iterator[b
     batch: list[bytes] = []
     size = 0
     for seq in sequences:
-        for m in _ACGT_RUN.finditer(seq.upper()):
-            run = m.group().encode()
-            for lo in range(0, max(1, len(run) - overlap), step) if len(run) > batch_bp else [0]:
+        upper = seq.upper()
+        for start, end in acgt_stretches(upper):
+            run = upper[start:end].encode()
+            for lo in range(0, max(1, len(run) - overlap), step):  # one piece unless longer than batch_bp
                 piece = run[lo:lo + batch_bp]
                 if size and size + len(piece) > batch_bp:
                     yield _SEP.join(batch)
