@@ -169,8 +169,8 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         # no unpaired equivalence test or MDE: nothing unflagged is claimed equivalent. The margin is the
         # natural set's, as in prompted mode (so "margin undefined" means no natural spread, here too)
         nat = {**{m: nat_whole[m].to_numpy(float) for m in nat_whole.columns}, **{m: v[1] for m, v in extra.items()}}
-        margin = np.array([eq.equivalence_margin(nat[m][np.isfinite(nat[m])]) for m in tests["metric"]])
-        tests = tests.assign(sd_natural=margin / eq.DELTA, margin=margin,
+        sd = np.array([eq.spread(nat[m][np.isfinite(nat[m])]) for m in tests["metric"]])
+        tests = tests.assign(sd_natural=sd, margin=eq.DELTA * sd,
                              **dict.fromkeys(("tost_p", "tost_q", "mde", "mde_fold"), np.nan),
                              status=eq.status(tests["flagged"], np.full(len(tests), np.nan)))
         dist = sets_by_distance(gen_bins, nat_bins, n_boot=a.n_boot, seed=cfg.seed, family=family_of)

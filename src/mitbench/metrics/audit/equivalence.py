@@ -38,15 +38,19 @@ ALPHA, POWER, DELTA = 0.05, 0.8, 0.5
 DIFFERENT, EQUIVALENT, NOT_ENOUGH_DATA = "different", "equivalent", "not enough data"
 
 
+def spread(x: np.ndarray) -> float:
+    """The SD (``ddof=1``) of ``x``; NaN for fewer than 2 values or a near-zero SD (near-zero variance is
+    zero: no scale to test against, and the t-based MDE does not apply)."""
+    x = np.asarray(x, float)
+    if x.size < 2:
+        return float("nan")
+    sd = float(x.std(ddof=1))
+    return float("nan") if sd <= REL_TOL * max(1.0, float(np.abs(x).max())) else sd
+
+
 def equivalence_margin(natural: np.ndarray, delta: float = DELTA) -> float:
     """``delta`` times the between-window SD (``ddof=1``) of the natural values; NaN when undefined."""
-    r = np.asarray(natural, float)
-    if r.size < 2:
-        return float("nan")
-    sd = float(r.std(ddof=1))
-    if sd <= REL_TOL * max(1.0, float(np.abs(r).max())):  # near-zero variance is zero: no scale to test against
-        return float("nan")
-    return delta * sd
+    return delta * spread(natural)
 
 
 def sign_blocks(n: int, n_perm: int, seed: int) -> Iterator[np.ndarray]:
@@ -130,12 +134,8 @@ def mde(d: np.ndarray, alpha: float = ALPHA, power: float = POWER) -> float:
     NaN when fewer than 2 differences or they have no spread (the t-based formula does not apply).
     """
     d = np.asarray(d, float)
-    if d.size < 2:
-        return float("nan")
-    sd = float(d.std(ddof=1))
-    if sd <= REL_TOL * max(1.0, float(np.abs(d).max())):
-        return float("nan")
-    return noncentrality(int(d.size), alpha, power) * sd / np.sqrt(d.size)
+    sd = spread(d)
+    return float("nan") if np.isnan(sd) else noncentrality(int(d.size), alpha, power) * sd / np.sqrt(d.size)
 
 
 def mde_fold(mde_value: float, mean_natural: float) -> float:

@@ -128,8 +128,8 @@ def compare(gen: pd.DataFrame, real: pd.DataFrame, n_perm: int = 9999, n_boot: i
                **paired_bootstrap(g, r, n_boot, seed + i)}
         row["alternative"] = alternative_of(metric)
         row["p"] = signflip_pvalue(g - r, n_perm, seed + i, row["alternative"])
-        row["margin"] = eq.equivalence_margin(r, delta)
-        row["sd_natural"] = row["margin"] / delta
+        row["sd_natural"] = eq.spread(r)
+        row["margin"] = delta * row["sd_natural"]
         row["tost_p"] = eq.tost_pvalue(g - r, row["margin"], n_perm, seed + i)
         row["mde"] = eq.mde(g - r)
         row["mde_fold"] = eq.mde_fold(row["mde"], row["mean_natural"])
