@@ -36,6 +36,11 @@ def _share_equivalent(part: pd.DataFrame) -> float:
     return float((part["status"] == EQUIVALENT).mean()) if len(part) else float("nan")
 
 
+def _equivalent_count(part: pd.DataFrame) -> tuple[int, int]:
+    """``(metrics equivalent, metrics needed)``: the rule "at least EQUIVALENT_SHARE of them", in counts."""
+    return int((part["status"] == EQUIVALENT).sum()), math.ceil(EQUIVALENT_SHARE * len(part) - 1e-9)
+
+
 def family_verdicts(tests: pd.DataFrame) -> dict[str, str]:
     """``{family: verdict}`` from the audit's tests table (columns ``family``, ``flagged``, ``status``),
     in table order."""
@@ -44,7 +49,8 @@ def family_verdicts(tests: pd.DataFrame) -> dict[str, str]:
         if part["flagged"].any():
             out[fam] = DISTINGUISHABLE
         else:
-            out[fam] = INDISTINGUISHABLE if _share_equivalent(part) >= EQUIVALENT_SHARE else UNDERPOWERED
+            n_eq, need = _equivalent_count(part)
+            out[fam] = INDISTINGUISHABLE if n_eq >= need else UNDERPOWERED
     return out
 
 
@@ -54,8 +60,7 @@ def _auroc_hi(auroc_ci: Sequence[float] | None) -> float:
 
 def shortfalls(tests: pd.DataFrame, auroc_ci: Sequence[float] | None) -> list[str]:
     """Why an unflagged run is not ``indistinguishable``: one phrase per failed leg (empty when none failed)."""
-    need = math.ceil(EQUIVALENT_SHARE * len(tests) - 1e-9)
-    n_eq = int((tests["status"] == EQUIVALENT).sum())
+    n_eq, need = _equivalent_count(tests)
     out = []
     if n_eq < need:
         out.append(f"{n_eq} of {len(tests)} metrics equivalent (needs {need})")
