@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from mitbench.data.audit.windows import window_shortfall as shortfall_of_windows
+from mitbench.metrics.audit.equivalence import EQUIVALENT
 from mitbench.metrics.audit.kmers import spectrum_histogram
 from mitbench.metrics.audit.verdict import AUROC_BOUND, DISTINGUISHABLE, INDISTINGUISHABLE, shortfalls
 from mitbench.report.common import fmt, fmt_ci, fmt_p, markdown_table, pyplot, save_figure
@@ -67,7 +68,7 @@ def fold_figure(tests: pd.DataFrame, path: Path) -> Path:
     y = np.arange(len(t))
     lo = (t["fold"] - t["fold_lo"]).clip(lower=0).fillna(0)
     hi = (t["fold_hi"] - t["fold"]).clip(lower=0).fillna(0)
-    colors = np.where(t["flagged"], "tab:red", np.where(t["status"] == "equivalent", "tab:green", "tab:blue"))
+    colors = np.where(t["flagged"], "tab:red", np.where(t["status"] == EQUIVALENT, "tab:green", "tab:blue"))
     for i in range(len(t)):
         ax.errorbar(t["fold"][i], y[i], xerr=[[lo[i]], [hi[i]]], fmt="o", ms=3, color=colors[i], capsize=2)
     ax.axvline(1.0, color="grey", lw=0.8, ls="--")
@@ -168,7 +169,7 @@ def write_report(outdir: Path, metrics: dict, tests: pd.DataFrame, dist: pd.Data
     vrows = []
     for fam, part in tests.groupby("family", sort=False):
         fl = part.loc[part["flagged"], "metric"].tolist()
-        n_eq = int((part["status"] == "equivalent").sum())
+        n_eq = int((part["status"] == EQUIVALENT).sum())
         vrows.append([fam, metrics["verdicts"][fam], f"{len(fl)} / {len(part)}", f"{n_eq} / {len(part)}",
                       ", ".join(fl) or "—"])
     lines.append(markdown_table(["family", "verdict", "flagged", "equivalent", "flagged metrics"], vrows))

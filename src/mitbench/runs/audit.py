@@ -45,7 +45,7 @@ from mitbench.runs.sweeps import job_sweep_id
 from mitbench.suites import audit as audit_suite
 
 log = logging.getLogger(__name__)
-# per-metric fields of metrics.json's "tests" (tests.csv has every column); unprompted runs have no "alternative"
+# per-metric fields of metrics.json's "tests" (tests.csv has every column); both modes write every one
 TEST_FIELDS = ("mean_generated", "mean_natural", "fold", "fold_lo", "fold_hi", "alternative", "p", "q", "margin",
                "tost_p", "tost_q", "mde", "mde_fold", "status")
 
@@ -190,7 +190,7 @@ def _run(cfg: DictConfig, stage_dir: Path) -> dict[str, Any]:
         "holdout_bp": ref.holdout_bp(), **spec.record(bg), **coding.record(), "n_metrics_tested": int(len(tests)),
         "flagged": flagged, "n_flagged": len(flagged), **equivalence_summary(tests), "verdicts": verdicts, **detector,
         **audit_suite.spec_metrics(detector),
-        "tests": {r.metric: {k: getattr(r, k, None) for k in TEST_FIELDS} for r in tests.itertuples()},
+        "tests": {r.metric: {k: getattr(r, k) for k in TEST_FIELDS} for r in tests.itertuples()},
         "notes": [f"{r.metric}: undefined in {len(windows) - r.n} window(s) (NaN), tested on {r.n}"
                   for r in undefined.itertuples()] + ([
             f"{few} (audit.n_windows; {WINDOW_ROOM} tiles of the reference per window)"] if few else []),
