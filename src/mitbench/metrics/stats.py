@@ -302,6 +302,26 @@ def bootstrap_ratio(groups: dict[str, Array], numerator: Callable[[dict[str, Arr
     return percentile_ci(num / den, level)
 
 
+def difference_and_fold(g_mean: float, r_mean: float, g_reps: Array | None = None,
+                        r_reps: Array | None = None) -> dict[str, float]:
+    """``diff, diff_lo, diff_hi, fold, fold_lo, fold_hi`` of two means from bootstrap replicates of each
+    (``g_reps``, ``r_reps``: (B,), from the same resamples; None: no bootstrap, the CIs NaN).
+
+    The fold ``g_mean / r_mean`` and its CI are NaN when ``r_mean`` is 0 or its replicates are not all of
+    one strict sign (as :func:`bootstrap_ratio`: a ratio over a denominator that can be 0 has no finite
+    interval).
+    """
+    boot = g_reps is not None and r_reps is not None
+    g_reps, r_reps = (np.asarray(g_reps, float), np.asarray(r_reps, float)) if boot else (
+        np.array([g_mean]), np.array([r_mean]))
+    ok = bool(np.all(r_reps > 0) or np.all(r_reps < 0)) and r_mean != 0
+    nan2 = (float("nan"), float("nan"))
+    diff_lo, diff_hi = percentile_ci(g_reps - r_reps) if boot else nan2
+    fold_lo, fold_hi = percentile_ci(g_reps / r_reps) if ok and boot else nan2
+    return {"diff": float(g_mean - r_mean), "diff_lo": diff_lo, "diff_hi": diff_hi,
+            "fold": float(g_mean / r_mean) if ok else float("nan"), "fold_lo": fold_lo, "fold_hi": fold_hi}
+
+
 def bh_adjust(pvalues: Sequence[float]) -> Array:
     """Benjamini–Hochberg adjusted p-values (``scipy.stats.false_discovery_control``).
 

@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-from mitbench.metrics.stats import BOOT_BLOCK_BYTES, bh_adjust, bootstrap_groups, bootstrap_samples, percentile_ci
+from mitbench.metrics.stats import (BOOT_BLOCK_BYTES, bh_adjust, bootstrap_groups, bootstrap_samples,
+                                   difference_and_fold, percentile_ci)
 
 NAN = float("nan")
 REPAIR_BLOCK_BYTES = 32 << 20  # re-pairing keys + their argsort held at once
@@ -157,13 +158,10 @@ def set_effects(generated: np.ndarray, natural: np.ndarray, n_boot: int = 1000, 
     if g.size == 0 or r.size == 0:
         return {**out, **dict.fromkeys(keys, NAN)}
     gm, rm = float(g.mean()), float(r.mean())
-    out.update(mean_generated=gm, mean_natural=rm, diff=gm - rm)
+    out.update(mean_generated=gm, mean_natural=rm)
     means = (bootstrap_samples({"g": g, "r": r}, lambda s: np.stack([s["g"].mean(-1), s["r"].mean(-1)]), n_boot, seed)
-             if n_boot else np.array([[gm], [rm]]))
-    out["diff_lo"], out["diff_hi"] = percentile_ci(means[0] - means[1]) if n_boot else (NAN, NAN)
-    ok = np.all(means[1] > 0) or np.all(means[1] < 0)
-    out["fold"] = gm / rm if ok else NAN
-    out["fold_lo"], out["fold_hi"] = percentile_ci(means[0] / means[1]) if ok and n_boot else (NAN, NAN)
+             if n_boot else (None, None))  # each set resampled within itself
+    out.update(difference_and_fold(gm, rm, means[0], means[1]))
     up = unpaired_block("x", g, r, n_boot=n_boot, seed=seed, n_repair=0)
     out["auc"], out["auc_lo"], out["auc_hi"] = up["x_auc"], up.get("x_auc_ci_low", NAN), up.get("x_auc_ci_high", NAN)
     if np.ptp(np.concatenate([g, r])) <= 1e-12 * max(1.0, float(np.abs(np.concatenate([g, r])).max())):

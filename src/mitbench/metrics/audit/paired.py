@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mitbench.metrics.stats import bh_adjust, percentile_ci
+from mitbench.metrics.stats import bh_adjust, difference_and_fold
 from mitbench.metrics.audit import equivalence as eq
 from mitbench.metrics.audit.features import family_of
 
@@ -79,14 +79,8 @@ def paired_bootstrap(g: np.ndarray, r: np.ndarray, n_boot: int, seed: int) -> di
     if n == 0:
         return {**out, "diff": np.nan, "diff_lo": np.nan, "diff_hi": np.nan, "fold": np.nan,
                 "fold_lo": np.nan, "fold_hi": np.nan}
-    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
-    gm, rm = g[idx].mean(1), r[idx].mean(1)
-    out["diff"] = float(g.mean() - r.mean())
-    out["diff_lo"], out["diff_hi"] = percentile_ci(gm - rm)
-    ok = np.all(rm > 0) or np.all(rm < 0)
-    out["fold"] = float(g.mean() / r.mean()) if ok and r.mean() != 0 else np.nan
-    out["fold_lo"], out["fold_hi"] = percentile_ci(gm / rm) if ok else (np.nan, np.nan)
-    return out
+    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))  # windows resampled, pairs kept
+    return {**out, **difference_and_fold(float(g.mean()), float(r.mean()), g[idx].mean(1), r[idx].mean(1))}
 
 
 def _pairs(gen: pd.DataFrame, real: pd.DataFrame, metric: str) -> tuple[np.ndarray, np.ndarray]:
