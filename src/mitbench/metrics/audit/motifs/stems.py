@@ -28,15 +28,11 @@ from mitbench.metrics.audit.intervals import as_intervals
 _COMPLEMENT = np.array([3, 2, 1, 0], dtype=np.int8)  # A C G T -> T G C A
 
 
-def reverse_index(index: np.ndarray, k: int, complement: bool) -> np.ndarray:
-    """Index of each k-mer read backwards (and complemented); -1 stays -1."""
-    out = np.zeros_like(index)
-    rest = np.where(index >= 0, index, 0)
-    for _ in range(k):
-        digit = rest % 4
-        out = out * 4 + ((3 - digit) if complement else digit)
-        rest //= 4
-    return np.where(index >= 0, out, -1)
+def reverse_index(codes: np.ndarray, k: int, complement: bool) -> np.ndarray:
+    """At each position, the index of the k-mer there read backwards (and complemented); -1 where it
+    holds a non-ACGT base: the k-mers of the reversed (complemented) codes, in forward order."""
+    back = (np.where(codes < 0, codes, 3 - codes) if complement else codes)[::-1]
+    return kmer_index_at(np.ascontiguousarray(back), k)[::-1]
 
 
 def seed_pairs(key: np.ndarray, partner: np.ndarray, min_gap: int, max_gap: int) -> tuple[np.ndarray, np.ndarray]:
@@ -66,7 +62,7 @@ def _candidates(codes: np.ndarray, arm_min: int, spacer_max: int, complement: bo
     if index.size == 0:
         z = np.zeros(0, np.int64)
         return z, z, z
-    a, q = seed_pairs(index, reverse_index(index, arm_min, complement), arm_min, arm_min + spacer_max)
+    a, q = seed_pairs(index, reverse_index(codes, arm_min, complement), arm_min, arm_min + spacer_max)
     p = a + arm_min - 1
     keep = p >= arm_min  # the tool's first centre
     p, q = p[keep], q[keep]
