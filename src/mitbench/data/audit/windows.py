@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from mitbench.data.core.genome import Contig, acgt_stretches, iter_contigs
+from mitbench.data.core.genome import Contig, acgt_stretches, iter_contigs, random_dna
 
 
 #: Tile slots of the reference the audit keeps per audit window: the window itself and one more, so the
@@ -224,5 +224,4 @@ def random_prompts(windows: Sequence[AuditWindow], seed: int) -> list[AuditWindo
     ``numpy.random.default_rng(seed)`` in window order (the audit's unprompted mode: the prompt carries
     no information about the natural continuation, which stays as the natural sample)."""
     rng = np.random.default_rng(seed)
-    bases = np.frombuffer(b"ACGT", dtype=np.uint8)
-    return [replace(w, seed=bases[rng.integers(0, 4, len(w.seed))].tobytes().decode()) for w in windows]
+    return [replace(w, seed=random_dna(rng, len(w.seed))) for w in windows]

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
+
 from mitbench.data.core.fasta import iter_fasta
 from mitbench.data.core.textio import InputError
 
 _NOT_ACGT = re.compile(r"[^ACGT]")
 _ACGT_RUN = re.compile(r"[ACGT]+")
+_BASES = np.frombuffer(b"ACGT", dtype=np.uint8)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,11 @@ def read_genome(path: str | Path) -> list[Contig]:
     if not contigs or not any(_ACGT_RUN.search(c.sequence) for c in contigs):
         raise InputError(f"{path}: no A/C/G/T sequence in the reference")
     return contigs
+
+
+def random_dna(rng: np.random.Generator, n: int) -> str:
+    """Uniform i.i.d. A/C/G/T string of ``n`` bases (the draws of ``rng.choice(list("ACGT"), n)``)."""
+    return _BASES[rng.integers(0, 4, n)].tobytes().decode()
 
 
 def acgt_stretches(sequence: str, min_length: int = 1) -> list[tuple[int, int]]:

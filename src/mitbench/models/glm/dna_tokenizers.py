@@ -11,12 +11,9 @@ import itertools
 
 import numpy as np
 
+from mitbench.data.core.genome import random_dna
+
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[BOS]"]
-
-
-def random_dna(rng: np.random.Generator, n: int) -> str:
-    """Uniform random ACGT string of ``n`` bases."""
-    return "".join(rng.choice(list("ACGT"), size=n))
 
 
 def _fast(tok, **special) -> "PreTrainedTokenizerFast":
