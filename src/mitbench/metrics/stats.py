@@ -312,7 +312,7 @@ def difference_and_fold(g_mean: float, r_mean: float, g_reps: Array | None = Non
     interval).
     """
     boot = g_reps is not None and r_reps is not None
-    g_reps, r_reps = (np.asarray(g_reps, float), np.asarray(r_reps, float)) if boot else (
+    g_reps, r_reps = (np.asarray(g_reps), np.asarray(r_reps)) if boot else (  # their dtype: float32 scores stay
         np.array([g_mean]), np.array([r_mean]))
     ok = bool(np.all(r_reps > 0) or np.all(r_reps < 0)) and r_mean != 0
     nan2 = (float("nan"), float("nan"))

@@ -80,7 +80,7 @@ def paired_bootstrap(g: np.ndarray, r: np.ndarray, n_boot: int, seed: int) -> di
         return {**out, "diff": np.nan, "diff_lo": np.nan, "diff_hi": np.nan, "fold": np.nan,
                 "fold_lo": np.nan, "fold_hi": np.nan}
     idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))  # windows resampled, pairs kept
-    return {**out, **difference_and_fold(float(g.mean()), float(r.mean()), g[idx].mean(1), r[idx].mean(1))}
+    return {**out, **difference_and_fold(g.mean(), r.mean(), g[idx].mean(1), r[idx].mean(1))}  # in the scores' dtype
 
 
 def _pairs(gen: pd.DataFrame, real: pd.DataFrame, metric: str) -> tuple[np.ndarray, np.ndarray]:
